@@ -1,0 +1,32 @@
+# Helpers shared by the harness scripts.  Source it; it defines functions only.
+
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+say() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+# as_root CMD...: run CMD as root, through sudo when we are not root already.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# debian_mirror: print the URI of the machine's main Debian archive, as the
+# machine's own apt configuration names it (deb822 .sources files or one-line
+# .list files).  Security and third-party archives are skipped.
+debian_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '
+			/^[[:space:]]*$/ { if (u != "" && s ~ /(^| )bookworm( |$)/) { print u; exit } u = ""; s = ""; next }
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { $1 = ""; s = $0 " " }
+			END { if (u != "" && s ~ /(^| )bookworm( |$)/) print u }' "$f" | head -n1)
+		[ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		uri=$(awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+			if ($(i + 1) == "bookworm") { print $i; exit } }' "$f")
+		[ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+	done
+	return 1
+}
