@@ -1,0 +1,112 @@
+# Helpers for guest test scripts: KTAP output and CXL/PCI operations.
+# Sourced by the scripts under tests/guest/; $OUT is where KTAP goes (the
+# second serial port), $RIG the project directory inside the guest.
+
+OUT=${OUT:-/dev/stdout}
+RIG=${RIG:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TOOLS=$RIG/build/tools
+CXLSYS=/sys/bus/cxl/devices
+_ktap_n=0
+
+ktap_emit() { printf '%s\n' "$*" >> "$OUT"; printf 'ktap: %s\n' "$*"; }
+ktap_begin() { ktap_emit "KTAP version 1"; ktap_emit "# Subtest: $1"; ktap_emit "1..$2"; }
+# diag MSG...: a diagnostic line, in the KTAP stream and on the console.
+diag() { local l; while IFS= read -r l; do ktap_emit "# $l"; done <<< "$*"; }
+# ok NAME / not_ok NAME [DIRECTIVE] / skip NAME REASON
+ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1"; }
+not_ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "not ok $_ktap_n $1${2:+ # $2}"; }
+skip() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1 # SKIP $2"; }
+# check NAME CMD...: ok when CMD succeeds; its output becomes diagnostics.
+check() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1); rc=$?
+	[ -n "$out" ] && diag "$out"
+	if [ $rc -eq 0 ]; then ok "$name"; else not_ok "$name"; fi
+	return $rc
+}
+# xfail NAME REASON CMD...: a known gap of the base, reported as "# TODO".
+# The command must fail; if it passes, the TODO mark is stale and it is a
+# failure, so that the mark is removed when the gap is closed.
+xfail() {
+	local name=$1 reason=$2 out rc
+	shift 2
+	out=$("$@" 2>&1); rc=$?
+	[ -n "$out" ] && diag "$out"
+	if [ $rc -ne 0 ]; then
+		not_ok "$name" "TODO $reason"
+	else
+		diag "expected failure passed: remove the TODO mark"
+		not_ok "$name"
+	fi
+}
+
+# cxl_pci_devices: BDFs of PCI devices of class CXL memory (0x050210).
+cxl_pci_devices() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/class")" = 0x050210 ] && basename "$d"
+	done
+	return 0
+}
+
+# memdev_of BDF: the memdev (memN) that cxl_pci made for the device.
+memdev_of() {
+	local m
+	for m in /sys/bus/pci/devices/$1/mem*; do
+		[ -e "$m" ] && { basename "$m"; return 0; }
+	done
+	return 1
+}
+
+# endpoint_decoder MEMDEV [N]: the endpoint decoder N (default 0) of a memdev.
+endpoint_decoder() {
+	local ep d
+	for ep in "$CXLSYS"/endpoint*; do
+		[ "$(basename "$(readlink -f "$ep/uport")")" = "$1" ] || continue
+		d=$(basename "$ep"); d=decoder${d#endpoint}.${2:-0}
+		[ -e "$CXLSYS/$d" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# create_ram_region SIZE_PER_DEVICE MEMDEV...: a RAM region interleaved over
+# the memdevs in the first root decoder, through the sysfs ABI (Debian 12's
+# cxl tool cannot create RAM regions).  Prints the region name.
+create_ram_region() {
+	local per=$1 root=decoder0.0 region ways i d m
+	shift
+	ways=$#
+	region=$(cat "$CXLSYS/$root/create_ram_region") || return 1
+	echo "$region" > "$CXLSYS/$root/create_ram_region" || return 1
+	echo "$(cat "$CXLSYS/$root/interleave_granularity")" \
+		> "$CXLSYS/$region/interleave_granularity" || return 1
+	echo "$ways" > "$CXLSYS/$region/interleave_ways" || return 1
+	echo $((per * ways)) > "$CXLSYS/$region/size" || return 1
+	i=0
+	for m in "$@"; do
+		d=$(endpoint_decoder "$m") || { echo "no endpoint decoder for $m" >&2; return 1; }
+		echo ram > "$CXLSYS/$d/mode" || return 1
+		echo "$per" > "$CXLSYS/$d/dpa_size" || return 1
+		echo "$d" > "$CXLSYS/$region/target$i" || return 1
+		i=$((i + 1))
+	done
+	echo 1 > "$CXLSYS/$region/commit" || return 1
+	echo "$region" > /sys/bus/cxl/drivers/cxl_region/bind 2>/dev/null
+	echo "$region"
+}
+
+# dax_of REGION: the device-dax instance (daxX.Y) of a RAM region.
+dax_of() {
+	local d
+	for d in "$CXLSYS/$1"/dax_region*/dax*.*; do
+		[ -e "$d" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# hdm BDF: the device's HDM decoders as the hardware holds them.
+hdm() { "$TOOLS/cxl-hdm" "$1"; }
+
+# tainted: the kernel's taint mask.
+tainted() { cat /proc/sys/kernel/tainted; }

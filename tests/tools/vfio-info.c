@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-info: open a PCI device bound to vfio-pci the way a VMM does (group,
+ * container, IOMMU type 1 or no-IOMMU) and print what VFIO reports for it:
+ * device flags, the info capability chain, regions and interrupts.
+ *
+ *   vfio-info BDF          print
+ *   vfio-info BDF reset    print, then VFIO_DEVICE_RESET
+ *
+ * Exit status: 0 on success, 1 when an ioctl fails (the errno is printed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "vfio-info: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static const char *region_name(unsigned int i)
+{
+	static const char * const names[] = {
+		"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "CONFIG", "VGA",
+	};
+
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : "device-specific";
+}
+
+int main(int argc, char **argv)
+{
+	char path[PATH_MAX], link[PATH_MAX], *group;
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	struct vfio_device_info *info;
+	int container, gfd, dev, noiommu;
+	unsigned int i;
+	ssize_t n;
+
+	if (argc < 2 || (argc == 3 && strcmp(argv[2], "reset")) || argc > 3) {
+		fprintf(stderr, "usage: vfio-info BDF [reset]\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", argv[1]);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail(path);
+	link[n] = 0;
+	group = basename(link);
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		return fail("/dev/vfio/vfio");
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+	noiommu = access(path, F_OK) != 0;
+	if (noiommu)
+		snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", group);
+	gfd = open(path, O_RDWR);
+	if (gfd < 0)
+		return fail(path);
+	if (ioctl(gfd, VFIO_GROUP_GET_STATUS, &gs) || !(gs.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = errno ? errno : EBUSY;
+		return fail("group not viable");
+	}
+	if (ioctl(gfd, VFIO_GROUP_SET_CONTAINER, &container))
+		return fail("VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(container, VFIO_SET_IOMMU, noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU))
+		return fail("VFIO_SET_IOMMU");
+	dev = ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, argv[1]);
+	if (dev < 0)
+		return fail("VFIO_GROUP_GET_DEVICE_FD");
+
+	info = calloc(1, 4096);
+	info->argsz = 4096;
+	if (ioctl(dev, VFIO_DEVICE_GET_INFO, info))
+		return fail("VFIO_DEVICE_GET_INFO");
+	printf("device %s group %s%s\n", argv[1], noiommu ? "noiommu-" : "", group);
+	printf("flags 0x%x:%s%s%s\n", info->flags,
+	       info->flags & VFIO_DEVICE_FLAGS_PCI ? " PCI" : "",
+	       info->flags & VFIO_DEVICE_FLAGS_RESET ? " RESET" : "",
+	       info->flags & VFIO_DEVICE_FLAGS_CAPS ? " CAPS" : "");
+	if (info->flags & VFIO_DEVICE_FLAGS_CAPS && info->cap_offset) {
+		struct vfio_info_cap_header *h;
+		unsigned int off = info->cap_offset;
+
+		while (off && off + sizeof(*h) <= info->argsz) {
+			h = (void *)((char *)info + off);
+			printf("info capability id %u version %u\n", h->id, h->version);
+			off = h->next;
+		}
+	}
+	printf("regions %u irqs %u\n", info->num_regions, info->num_irqs);
+	for (i = 0; i < info->num_regions; i++) {
+		struct vfio_region_info r = { .argsz = sizeof(r), .index = i };
+
+		if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &r))
+			return fail("VFIO_DEVICE_GET_REGION_INFO");
+		if (!r.size)
+			continue;
+		printf("region %u %-8s size 0x%llx offset 0x%llx flags 0x%x%s%s%s%s\n", i,
+		       region_name(i), (unsigned long long)r.size,
+		       (unsigned long long)r.offset, r.flags,
+		       r.flags & VFIO_REGION_INFO_FLAG_READ ? " read" : "",
+		       r.flags & VFIO_REGION_INFO_FLAG_WRITE ? " write" : "",
+		       r.flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "",
+		       r.flags & VFIO_REGION_INFO_FLAG_CAPS ? " caps" : "");
+	}
+	for (i = 0; i < info->num_irqs; i++) {
+		struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = i };
+
+		if (ioctl(dev, VFIO_DEVICE_GET_IRQ_INFO, &irq))
+			return fail("VFIO_DEVICE_GET_IRQ_INFO");
+		if (irq.count)
+			printf("irq %u count %u flags 0x%x\n", i, irq.count, irq.flags);
+	}
+	if (argc == 3) {
+		if (ioctl(dev, VFIO_DEVICE_RESET))
+			return fail("VFIO_DEVICE_RESET");
+		printf("VFIO_DEVICE_RESET: done\n");
+	}
+	free(info);
+	close(dev);
+	close(gfd);
+	close(container);
+	return 0;
+}
