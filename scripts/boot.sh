@@ -13,7 +13,8 @@
 #
 # Exit status: the guest script's, or 124 on timeout, or 125 when the boot
 # did not complete or the kernel printed a splat (WARN, BUG, Oops, KASAN,
-# lockdep, UBSAN, kmemleak, panic).  The accelerator is KVM only when a probe
+# lockdep, UBSAN, kmemleak, panic).  TOOLS names the directory (relative to
+# the project) of the test programs the guest uses (default: build/tools).  The accelerator is KVM only when a probe
 # shows that it boots this kernel (ACCEL=tcg|kvm overrides the probe).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,7 +82,7 @@ mkdir -p "$out"
 rm -f "$out/console.log" "$out/ktap.log"
 cmdline="console=ttyS0,115200 root=rig-root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 cmdline+=" init=$top/tests/guest/init panic=-1 oops=panic panic_on_warn=0 loglevel=6"
-cmdline+=" $iommu_cmd rig.run=$run${args:+ rig.args=$args} ${BOOT_APPEND:-}"
+cmdline+=" $iommu_cmd rig.run=$run${args:+ rig.args=$args} rig.tools=${TOOLS:-build/tools} ${BOOT_APPEND:-}"
 
 qemu=(qemu-system-x86_64 -accel "$accel" -machine "$machine" -cpu "$cpu" -smp 2 -m 1G
 	-display none -monitor none -no-reboot -nodefaults

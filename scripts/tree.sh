@@ -44,6 +44,7 @@ git -C "$tree" am --abort >/dev/null 2>&1 || true
 git -C "$tree" checkout -q -f -B work base
 git -C "$tree" clean -q -fdx -e /.cache
 n=0
+[ "${NO_PATCHES:-0}" = 1 ] && { say "$tree: base only"; exit 0; }
 while read -r p; do
 	case $p in ''|'#'*) continue ;; esac
 	# Committer date follows the author date, so re-creating the tree gives

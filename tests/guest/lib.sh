@@ -4,7 +4,7 @@
 
 OUT=${OUT:-/dev/stdout}
 RIG=${RIG:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-TOOLS=$RIG/build/tools
+TOOLS=${TOOLS:-$RIG/build/tools}
 CXLSYS=/sys/bus/cxl/devices
 _ktap_n=0
 

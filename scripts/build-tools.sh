@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# build-tools.sh TREE OBJ OUT: the user-space programs the guest tests run,
+# built against the uapi headers of TREE (exported into OBJ/usr/include):
+# tests/tools/*.c and the vfio selftests of TREE.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+tree=$1 obj=$2 out=$3
+mkdir -p "$out"
+make -s -C "$tree" O="$obj" headers
+for c in "$top"/tests/tools/*.c; do
+	b=$(basename "$c" .c)
+	[ "$out/$b" -nt "$c" ] && [ "$out/$b" -nt "$obj/usr/include/linux/vfio.h" ] && continue
+	gcc -O2 -Wall -Wextra -Werror -isystem "$obj/usr/include" -o "$out/$b" "$c"
+done
+make -s -C "$tree/tools/testing/selftests/vfio" KHDR_INCLUDES="-isystem $obj/usr/include" \
+	OUTPUT="$out/vfio" -j"$(nproc)" >/dev/null
+say "tools in $out"
