@@ -5,7 +5,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
-tree=$1 obj=$2 out=$3
+tree=$(realpath "$1") obj=$(realpath "$2") out=$(realpath -m "$3")
 mkdir -p "$out"
 make -s -C "$tree" O="$obj" headers
 for c in "$top"/tests/tools/*.c; do

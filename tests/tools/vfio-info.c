@@ -100,8 +100,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < info->num_regions; i++) {
 		struct vfio_region_info r = { .argsz = sizeof(r), .index = i };
 
-		if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &r))
+		if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &r)) {
+			/* vfio-pci answers EINVAL for the VGA region of a non-VGA device. */
+			if (errno == EINVAL && i == VFIO_PCI_VGA_REGION_INDEX)
+				continue;
 			return fail("VFIO_DEVICE_GET_REGION_INFO");
+		}
 		if (!r.size)
 			continue;
 		printf("region %u %-8s size 0x%llx offset 0x%llx flags 0x%x%s%s%s%s\n", i,

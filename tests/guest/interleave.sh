@@ -1,0 +1,26 @@
+# Guest suite for topology 3: two cxl-type3 devices under one host bridge,
+# one region interleaved across both.
+. "$RIG/tests/guest/lib.sh"
+ktap_begin boot-interleave 4
+MiB=$((1 << 20))
+
+mapfile -t bdfs < <(cxl_pci_devices)
+mems=()
+for b in "${bdfs[@]}"; do mems+=("$(memdev_of "$b")"); done
+check "two CXL memory devices, each with a memdev" sh -c "echo ${bdfs[*]} ${mems[*]}; [ ${#mems[@]} -eq 2 ] && [ -n '${mems[1]:-}' ]"
+region=$(create_ram_region $((256 * MiB)) "${mems[@]}" 2>/tmp/err); cat /tmp/err
+check "a two-way interleaved RAM region commits" sh -c "
+	echo $region; grep -x 2 $CXLSYS/$region/interleave_ways && grep -x commit $CXLSYS/$region/commit 2>/dev/null ||
+	[ \"\$(cat $CXLSYS/$region/commit)\" = 1 ]"
+# HDM decoder control: interleave ways in bits 7:4 (1 means two ways).
+check "both devices decode the region with two-way interleave" sh -c '
+	[ $# -eq 2 ] || { echo "expected two devices, have $#"; exit 1; }
+	rc=0
+	for b in "$@"; do
+		h=$('"$TOOLS"'/cxl-hdm $b); echo "$b: $(echo "$h" | grep ^decoder0)"
+		c=$(echo "$h" | sed -n "s/^decoder0 .*ctrl=\(0x[0-9a-f]*\) committed=1/\1/p")
+		[ -n "$c" ] && [ $(( (c >> 4) & 0xf )) -eq 1 ] || rc=1
+	done; exit $rc' _ "${bdfs[@]}"
+dax=$(dax_of "$region")
+check "a pattern over both devices reads back" sh -c "
+	$TOOLS/memcheck write /dev/$dax $((64 * MiB)) 9 && $TOOLS/memcheck verify /dev/$dax $((64 * MiB)) 9"
