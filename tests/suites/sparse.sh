@@ -2,7 +2,7 @@
 # sparse (C=2) over the series' subsystems and the directories of every C
 # file the series touches: no warning that the base does not have.
 . "$TOP/tests/suites/lib.sh"
-obj=$CHECK/obj-sparse
+obj=$CHECK/obj-bisect
 ktap_begin 1
 command -v sparse >/dev/null || { ok "sparse" "SKIP sparse is not installed"; exit 0; }
 mapfile -t dirs < <({ printf '%s\n' drivers/cxl/ drivers/vfio/pci/;
