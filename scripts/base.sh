@@ -30,26 +30,10 @@ deb_alt=$cache/${BASE_PACKAGE}_${BASE_PACKAGE_VERSION}_all.deb
 [ -f "$deb_alt" ] && deb=$deb_alt
 
 if [ ! -f "$deb" ]; then
-	mirror=$(debian_mirror) ||
-		die "no Debian archive in the machine's apt sources; set LINUX_SRC to a v7.3.x tree"
-	apt=$cache/apt
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc/sources.list.d" "$apt/etc/preferences.d"
-	cat > "$apt/etc/sources.list.d/base.sources" <<SRC
-Types: deb
-URIs: $mirror
-Suites: $BASE_SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	opts=(-o "Dir::State=$apt" -o "Dir::State::Lists=$apt/lists"
-	      -o "Dir::State::status=/dev/null" -o "Dir::Cache=$apt"
-	      -o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$apt/etc/sources.list.d"
-	      -o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=$apt/etc/preferences.d"
-	      -o "APT::Architecture=amd64" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
-	say "fetching $BASE_PACKAGE=$BASE_PACKAGE_VERSION from $BASE_SUITE"
-	apt-get "${opts[@]}" -q update >&2 ||
+	papt_init "$cache/apt" "$BASE_SUITE" ||
 		die "apt-get update of $BASE_SUITE failed (archive from the machine's apt sources); set LINUX_SRC"
-	(cd "$cache" && apt-get "${opts[@]}" -q download "$BASE_PACKAGE=$BASE_PACKAGE_VERSION" >&2) ||
+	say "fetching $BASE_PACKAGE=$BASE_PACKAGE_VERSION from $BASE_SUITE"
+	(cd "$cache" && apt-get "${PAPT[@]}" -q download "$BASE_PACKAGE=$BASE_PACKAGE_VERSION" >&2) ||
 		die "could not download $BASE_PACKAGE=$BASE_PACKAGE_VERSION from $BASE_SUITE; set LINUX_SRC to a v7.3.x tree"
 	deb=$(ls "$cache/${BASE_PACKAGE}_"*"_all.deb" | head -n1)
 fi

@@ -30,3 +30,21 @@ debian_mirror() {
 	done
 	return 1
 }
+
+# papt_init DIR SUITE...: a private apt state in DIR that reads the given
+# suites of the machine's Debian archive; the machine's apt configuration is
+# read for the address and never changed.  Sets the array PAPT (apt options).
+papt_init() {
+	local dir=$1 mirror
+	shift
+	mirror=$(debian_mirror) || { echo "no Debian archive in the machine's apt sources" >&2; return 1; }
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial" "$dir/etc/sources.list.d" "$dir/etc/preferences.d"
+	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$mirror" "$*" > "$dir/etc/sources.list.d/private.sources"
+	PAPT=(-o "Dir::State=$dir" -o "Dir::State::Lists=$dir/lists"
+	      -o "Dir::State::status=/dev/null" -o "Dir::Cache=$dir"
+	      -o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$dir/etc/sources.list.d"
+	      -o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=$dir/etc/preferences.d"
+	      -o "APT::Architecture=amd64" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+	apt-get "${PAPT[@]}" -q update >&2
+}

@@ -27,7 +27,7 @@ echo "# building: ${build_dirs[*]}"
 
 kbuild() {
 	git -C "$CHECK_TREE" checkout -q "$1" || return 1
-	make -s -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" W=1 "${build_dirs[@]}" > "$2" 2>&1
+	make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" W=1 "${build_dirs[@]}" > "$2" 2>&1
 }
 start=$(git -C "$CHECK_TREE" rev-parse HEAD)
 mkdir -p "$obj"
@@ -44,6 +44,7 @@ for c in "${commits[@]}"; do
 		not_ok "patch $i builds: $subj"
 		continue
 	fi
+	echo "patch $i: $(grep -c '^  CC ' "$CHECK/bisect-$i.log") files compiled" | diag
 	new=$(warnings_of "$CHECK/bisect-$i.log" | comm -13 "$CHECK/bisect-base.warn" -)
 	if [ -n "$new" ]; then
 		echo "new W=1 warnings:" | diag; echo "$new" | diag
