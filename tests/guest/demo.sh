@@ -4,7 +4,7 @@
 OUT=/dev/null
 MiB=$((1 << 20))
 step() { printf '\n===== %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+run() { printf '$'; printf ' %q' "$@"; printf '\n'; "$@"; }
 
 bdf=$(cxl_pci_devices | head -n1)
 [ -n "$bdf" ] || { echo "no CXL memory device found"; exit 1; }
@@ -42,6 +42,8 @@ run sh -c "echo vfio-pci > /sys/bus/pci/devices/$bdf/driver_override"
 run sh -c "echo $bdf > /sys/bus/pci/drivers/vfio-pci/bind"
 run readlink "/sys/bus/pci/devices/$bdf/driver"
 
+step "HDM decoders before VFIO_DEVICE_RESET"
+run "$TOOLS/cxl-hdm" "$bdf"
 step "What VFIO reports for the device, and VFIO_DEVICE_RESET"
 run "$TOOLS/vfio-info" "$bdf" reset
 step "HDM decoders after VFIO_DEVICE_RESET"
