@@ -1,1 +1,0 @@
-echo hello from guest; uname -a; lspci -nn; ls /sys/bus/cxl/devices; cxl list -M -D 2>&1 | head -30; cat /proc/cmdline
