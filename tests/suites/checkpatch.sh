@@ -5,7 +5,9 @@
 mapfile -t patches < <(grep -v '^#' "$TOP/patches/series" | sed '/^$/d')
 ktap_begin ${#patches[@]}
 for p in "${patches[@]}"; do
-	out=$(cd "$CHECK_TREE" && perl scripts/checkpatch.pl --strict --no-signoff -q --showfile \
+	# spdxcheck.py (run for new files) needs Debian's python3 with ply and
+	# GitPython, not whichever python3 comes first on PATH.
+	out=$(cd "$CHECK_TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-signoff -q --showfile \
 		--ignore FILE_PATH_CHANGES "$TOP/patches/$p" 2>&1)
 	rc=$?
 	# A patch must carry a Signed-off-by: check it here, not through
