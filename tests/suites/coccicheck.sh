@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make coccicheck MODE=report, one semantic patch at a time, over the series'
+# subsystems and the directories of touched C files: no report that the base
+# does not have.  A semantic patch that cannot run here (Debian 12's spatch
+# lacks OCaml scripting; some have no report mode) is listed, not counted.
+. "$TOP/tests/suites/lib.sh"
+ktap_begin 1
+command -v spatch >/dev/null || { ok "coccicheck" "SKIP spatch is not installed"; exit 0; }
+mapfile -t dirs < <({ printf '%s\n' drivers/cxl drivers/vfio/pci;
+	touched_files | grep '\.c$' | grep -v '^tools/' | sed 's|/[^/]*$||'; } | sort -u)
+mapfile -t coccis < <(grep -rl '^virtual report' "$CHECK_TREE/scripts/coccinelle" | sort)
+# cocci REV FILE DIR: the normalized reports of one semantic patch on one dir.
+cocci() {
+	make -s -C "$CHECK_TREE" coccicheck MODE=report COCCI="$2" M="$3" J=1 \
+		> "$CHECK/cocci.out" 2>&1 || return 1
+	{ grep -E '^[^ ]+\.[ch]:[0-9]+' "$CHECK/cocci.out" || true; } |
+		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/' | sort -u
+}
+start=$(git -C "$CHECK_TREE" rev-parse HEAD)
+ran=0 norun=() new=""
+for c in "${coccis[@]}"; do
+	name=${c#"$CHECK_TREE"/scripts/coccinelle/}
+	for d in "${dirs[@]}"; do
+		if ! head=$(cocci HEAD "$c" "$d"); then
+			norun+=("$name: $(grep -m1 -E 'OCaml|not supported|rror' "$CHECK/cocci.out" | cut -c1-80)")
+			continue 2
+		fi
+		[ -z "$head" ] && continue
+		git -C "$CHECK_TREE" checkout -q base
+		base=$(cocci base "$c" "$d")
+		git -C "$CHECK_TREE" checkout -q "$start"
+		new+=$(comm -13 <(echo "$base") <(echo "$head") | sed '/^$/d')
+	done
+	ran=$((ran + 1))
+done
+git -C "$CHECK_TREE" checkout -q "$start"
+echo "$ran semantic patches ran on ${dirs[*]}; ${#norun[@]} could not run here:" | diag
+printf '%s\n' "${norun[@]}" | diag
+if [ "$ran" -eq 0 ]; then
+	not_ok "coccicheck: no new reports (no semantic patch ran)"
+elif [ -n "$new" ]; then
+	echo "$new" | diag
+	not_ok "coccicheck: no new reports"
+else
+	ok "coccicheck: no new reports"
+fi
