@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate patches/ from the commits base..work of build/linux.
 #
-# Output is deterministic: zero "From" hashes, a fixed signature, no numbering in
+# Output is deterministic: zero "From" hashes, no signature, no numbering in
 # subjects (so inserting a patch does not rewrite its neighbours), stable file
 # names.  patches/0000-cover-letter.patch is written by hand and kept.
 set -euo pipefail

@@ -4,5 +4,5 @@
 set -euo pipefail
 tree=$1 dir=$2
 git -C "$tree" -c core.abbrev=12 -c diff.noprefix=false -c format.signoff=false \
-	format-patch -q --zero-commit --signature=v7.3.4 --no-numbered --no-cover-letter \
+	format-patch -q --zero-commit --no-signature --no-numbered --no-cover-letter \
 	--no-binary --minimal -o "$dir" base..HEAD
