@@ -9,9 +9,10 @@ mems=()
 for b in "${bdfs[@]}"; do mems+=("$(memdev_of "$b")"); done
 check "two CXL memory devices, each with a memdev" sh -c "echo ${bdfs[*]} ${mems[*]}; [ ${#mems[@]} -eq 2 ] && [ -n '${mems[1]:-}' ]"
 region=$(create_ram_region $((256 * MiB)) "${mems[@]}" 2>/tmp/err); cat /tmp/err
-check "a two-way interleaved RAM region commits" sh -c "
-	echo $region; grep -x 2 $CXLSYS/$region/interleave_ways && grep -x commit $CXLSYS/$region/commit 2>/dev/null ||
-	[ \"\$(cat $CXLSYS/$region/commit)\" = 1 ]"
+check "a two-way interleaved RAM region commits" sh -c '
+	echo "region ${1:-none}: ways $(cat $2/interleave_ways) commit $(cat $2/commit)"
+	[ -n "$1" ] && [ "$(cat $2/interleave_ways)" = 2 ] && [ "$(cat $2/commit)" = 1 ]' \
+	_ "$region" "$CXLSYS/${region:-none}"
 # HDM decoder control: interleave ways in bits 7:4 (1 means two ways).
 check "both devices decode the region with two-way interleave" sh -c '
 	[ $# -eq 2 ] || { echo "expected two devices, have $#"; exit 1; }
