@@ -1,7 +1,7 @@
 # Guest suite for topology 3: two cxl-type3 devices under one host bridge,
 # one region interleaved across both.
 . "$RIG/tests/guest/lib.sh"
-ktap_begin boot-interleave 4
+ktap_begin boot-interleave 5
 MiB=$((1 << 20))
 
 mapfile -t bdfs < <(cxl_pci_devices)
@@ -25,3 +25,16 @@ check "both devices decode the region with two-way interleave" sh -c '
 dax=$(dax_of "$region")
 check "a pattern over both devices reads back" sh -c "
 	$TOOLS/memcheck write /dev/$dax $((64 * MiB)) 9 && $TOOLS/memcheck verify /dev/$dax $((64 * MiB)) 9"
+
+# Reset one device of the interleave set: its decoder comes back with the
+# same interleave, and every other 4 KiB of the pattern lives on it.
+taint0=$(tainted)
+before=$(hdm "${bdfs[0]}")
+echo 1 > "/sys/bus/pci/devices/${bdfs[0]}/reset"
+after=$(hdm "${bdfs[0]}")
+check "a reset of one device of the set restores it; the pattern over both reads back" sh -c '
+	echo "$1"; echo "taint before $3 after $(cat /proc/sys/kernel/tainted)"
+	[ "$(echo "$1" | grep -E "$4")" = "$(echo "$2" | grep -E "$4")" ] &&
+	echo "$1" | grep -q "^decoder0 .*committed=1" &&
+	[ "$(cat /proc/sys/kernel/tainted)" = "$3" ] &&
+	'"$TOOLS/memcheck verify /dev/$dax $((64 * MiB)) 9" _ "$after" "$before" "$taint0" "$DECODE"

@@ -70,6 +70,16 @@ endpoint_decoder() {
 	return 1
 }
 
+# free_endpoint_decoder MEMDEV: its first endpoint decoder without DPA.
+free_endpoint_decoder() {
+	local n=0 d
+	while d=$(endpoint_decoder "$1" $n); do
+		[ $(($(cat "$CXLSYS/$d/dpa_size"))) -eq 0 ] && { echo "$d"; return 0; }
+		n=$((n + 1))
+	done
+	return 1
+}
+
 # create_ram_region SIZE_PER_DEVICE MEMDEV...: a RAM region interleaved over
 # the memdevs in the first root decoder, through the sysfs ABI (Debian 12's
 # cxl tool cannot create RAM regions).  Prints the region name.
@@ -85,7 +95,7 @@ create_ram_region() {
 	echo $((per * ways)) > "$CXLSYS/$region/size" || return 1
 	i=0
 	for m in "$@"; do
-		d=$(endpoint_decoder "$m") || { echo "no endpoint decoder for $m" >&2; return 1; }
+		d=$(free_endpoint_decoder "$m") || { echo "no free endpoint decoder for $m" >&2; return 1; }
 		echo ram > "$CXLSYS/$d/mode" || return 1
 		echo "$per" > "$CXLSYS/$d/dpa_size" || return 1
 		echo "$d" > "$CXLSYS/$region/target$i" || return 1
@@ -107,6 +117,63 @@ dax_of() {
 
 # hdm BDF: the device's HDM decoders as the hardware holds them.
 hdm() { "$TOOLS/cxl-hdm" "$1"; }
+# DECODE: the lines of hdm output that say what the device decodes: the
+# global control, the committed decoders and the CXL Device DVSEC.  An
+# uncommitted decoder's registers decode nothing, and a reset may return
+# them to other defaults than the ones at boot.
+DECODE='^(bar=|dvsec |decoder[0-9]+ .*committed=1$)'
+
 
 # tainted: the kernel's taint mask.
 tainted() { cat /proc/sys/kernel/tainted; }
+
+TRACING=/sys/kernel/tracing
+
+# timed_reset BDF: reset the device through sysfs with the function graph
+# tracer on the reset and on the CXL state save and restore it calls.  Prints
+# the trace, then "saves=N restores=N resets=N save_ns=N restore_ns=N
+# reset_ns=N" (durations summed over the calls).
+timed_reset() {
+	local t=$TRACING rc
+	[ -e $t/tracing_on ] || mount -t tracefs tracefs $t || return 1
+	echo 0 > $t/tracing_on
+	echo function_graph > $t/current_tracer || return 1
+	echo funcgraph-tail > $t/trace_options
+	echo 'pci_reset_function cxl_memdev_save_state cxl_memdev_restore_state' \
+		> $t/set_ftrace_filter || return 1
+	echo > $t/trace
+	echo 1 > $t/tracing_on
+	echo 1 > "/sys/bus/pci/devices/$1/reset"; rc=$?
+	echo 0 > $t/tracing_on
+	grep -E 'cxl_memdev_|pci_reset_function' $t/trace
+	awk '
+	function ns(line,  a) {
+		if (!match(line, /[0-9]+\.[0-9]+ (us|ms|s) /))
+			return 0
+		split(substr(line, RSTART, RLENGTH), a, " ")
+		return a[1] * (a[2] == "us" ? 1e3 : a[2] == "ms" ? 1e6 : 1e9)
+	}
+	/cxl_memdev_save_state\(\);/ { saves++; save += ns($0) }
+	/cxl_memdev_restore_state\(\);/ { restores++; restore += ns($0) }
+	/\} \/\* pci_reset_function \*\// { resets++; reset += ns($0) }
+	END {
+		printf "saves=%d restores=%d resets=%d save_ns=%d restore_ns=%d reset_ns=%d\n",
+			saves, restores, resets, save, restore, reset
+	}' $t/trace
+	echo nop > $t/current_tracer
+	echo > $t/set_ftrace_filter
+	return $rc
+}
+
+# fail_next_commit ERRNO: make the next HDM decoder commit of a restore
+# return -ERRNO without touching the hardware (debugfs fail_function).
+fail_next_commit() {
+	local f=/sys/kernel/debug/fail_function
+	echo cxl_hdm_commit > $f/inject || return 1
+	printf '%#x\n' $((-$1)) > $f/cxl_hdm_commit/retval || return 1
+	echo 100 > $f/probability && echo 1 > $f/times &&
+	echo 1 > $f/interval && echo 0 > $f/verbose
+}
+
+# no_fail_injection: remove every fail_function injection.
+no_fail_injection() { echo > /sys/kernel/debug/fail_function/inject; }

@@ -5,7 +5,9 @@
  * Locator DVSEC points at (sysfs config and resourceN files).  The kernel's
  * sysfs decoder attributes show its cached view; this shows the device's.
  *
- *   cxl-hdm BDF          one line a decoder: idx base size skip ctrl committed
+ *   cxl-hdm BDF          one line a decoder: idx base size skip ctrl committed,
+ *                        then the CXL Device DVSEC's Control, Control2, Lock
+ *                        and Range Base registers on a "dvsec" line
  *
  * Exit status: 0 on success, 1 when the registers cannot be reached.
  */
@@ -21,6 +23,7 @@
 
 #define PCI_EXT_CAP_ID_DVSEC	0x23
 #define CXL_VENDOR		0x1e98
+#define CXL_DVSEC_DEVICE	0
 #define CXL_DVSEC_REG_LOCATOR	8
 #define CXL_REGLOC_COMPONENT	1
 #define CXL_CM_OFFSET		0x1000
@@ -45,7 +48,7 @@ static int fail(const char *what)
 
 int main(int argc, char **argv)
 {
-	unsigned int pos, bar = 0, found = 0, i, ndec;
+	unsigned int pos, bar = 0, found = 0, dvsec = 0, i, ndec;
 	uint64_t off = 0;
 	char path[256];
 	volatile uint32_t *hdm;
@@ -68,15 +71,17 @@ int main(int argc, char **argv)
 		return fail("extended config space");
 	}
 
-	/* Walk the extended capabilities for the Register Locator DVSEC. */
-	for (pos = 0x100; pos && pos < 4096 && !found; pos = cfg32(pos) >> 20) {
+	/* Walk the extended capabilities for the CXL Device and Register Locator DVSECs. */
+	for (pos = 0x100; pos && pos < 4096; pos = cfg32(pos) >> 20) {
 		uint32_t hdr = cfg32(pos), h1, h2, len;
 
 		if ((hdr & 0xffff) != PCI_EXT_CAP_ID_DVSEC)
 			continue;
 		h1 = cfg32(pos + 4);
 		h2 = cfg32(pos + 8);
-		if ((h1 & 0xffff) != CXL_VENDOR || (h2 & 0xffff) != CXL_DVSEC_REG_LOCATOR)
+		if ((h1 & 0xffff) == CXL_VENDOR && (h2 & 0xffff) == CXL_DVSEC_DEVICE)
+			dvsec = pos;
+		if (found || (h1 & 0xffff) != CXL_VENDOR || (h2 & 0xffff) != CXL_DVSEC_REG_LOCATOR)
 			continue;
 		len = h1 >> 20;
 		for (i = 0xc; i + 8 <= len; i += 8) {
@@ -131,6 +136,11 @@ int main(int argc, char **argv)
 		       i, (unsigned long long)base, (unsigned long long)size,
 		       (unsigned long long)skip, ctrl, (ctrl >> 10) & 1);
 	}
+	if (dvsec)
+		printf("dvsec ctrl=0x%x ctrl2=0x%x lock=0x%x range0_base=0x%08x%08x range1_base=0x%08x%08x\n",
+		       cfg32(dvsec + 0xc) & 0xffff, cfg32(dvsec + 0x10) & 0xffff,
+		       cfg32(dvsec + 0x14) & 0xffff, cfg32(dvsec + 0x20), cfg32(dvsec + 0x24),
+		       cfg32(dvsec + 0x30), cfg32(dvsec + 0x34));
 	munmap(map, st.st_size);
 	close(fd);
 	return 0;
