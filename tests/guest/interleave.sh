@@ -32,9 +32,6 @@ taint0=$(tainted)
 before=$(hdm "${bdfs[0]}")
 echo 1 > "/sys/bus/pci/devices/${bdfs[0]}/reset"
 after=$(hdm "${bdfs[0]}")
-check "a reset of one device of the set restores it; the pattern over both reads back" sh -c '
-	echo "$1"; echo "taint before $3 after $(cat /proc/sys/kernel/tainted)"
-	[ "$(echo "$1" | grep -E "$4")" = "$(echo "$2" | grep -E "$4")" ] &&
-	echo "$1" | grep -q "^decoder0 .*committed=1" &&
-	[ "$(cat /proc/sys/kernel/tainted)" = "$3" ] &&
-	'"$TOOLS/memcheck verify /dev/$dax $((64 * MiB)) 9" _ "$after" "$before" "$taint0" "$DECODE"
+check "a reset of one device of the set restores it; the pattern over both reads back" \
+	kept_across_reset "$after" "$before" "$taint0" "$dax" $((64 * MiB)) 9
+

@@ -123,6 +123,19 @@ hdm() { "$TOOLS/cxl-hdm" "$1"; }
 # them to other defaults than the ones at boot.
 DECODE='^(bar=|dvsec |decoder[0-9]+ .*committed=1$)'
 
+# kept_across_reset AFTER BEFORE TAINT DAX BYTES SEED: after a reset the
+# device decodes as BEFORE said (hdm output), decoder 0 is committed, the
+# pattern of memcheck SEED reads back through /dev/DAX, and the taint mask
+# is still TAINT.
+kept_across_reset() {
+	echo "$1"; echo "taint before $3 after $(tainted)"
+	[ "$(echo "$1" | grep -E "$DECODE")" = "$(echo "$2" | grep -E "$DECODE")" ] ||
+		{ echo "what the device decodes changed across the reset"; return 1; }
+	echo "$1" | grep -q '^decoder0 .*committed=1' || { echo "decoder0 not committed"; return 1; }
+	"$TOOLS/memcheck" verify "/dev/$4" "$5" "$6" || return 1
+	[ "$(tainted)" = "$3" ] || { echo "the kernel was tainted"; return 1; }
+}
+
 
 # tainted: the kernel's taint mask.
 tainted() { cat /proc/sys/kernel/tainted; }
@@ -177,3 +190,4 @@ fail_next_commit() {
 
 # no_fail_injection: remove every fail_function injection.
 no_fail_injection() { echo > /sys/kernel/debug/fail_function/inject; }
+

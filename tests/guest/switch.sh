@@ -34,9 +34,5 @@ taint0=$(tainted)
 check "the device behind the switch resets through cxl_bus" sh -c "
 	cat /sys/bus/pci/devices/$bdf/reset_method; echo 1 > /sys/bus/pci/devices/$bdf/reset"
 hdm2=$(hdm "$bdf")
-check "after the reset the decoders, the DVSEC and the data are back, untainted" sh -c '
-	echo "$1"; echo "taint before $3 after $(cat /proc/sys/kernel/tainted)"
-	[ "$(echo "$1" | grep -E "$4")" = "$(echo "$2" | grep -E "$4")" ] &&
-	echo "$1" | grep -q "^decoder0 .*committed=1" &&
-	[ "$(cat /proc/sys/kernel/tainted)" = "$3" ] &&
-	'"$TOOLS/memcheck verify /dev/$dax $((32 * MiB)) 7" _ "$hdm2" "$hdm1" "$taint0" "$DECODE"
+check "after the reset the decoders, the DVSEC and the data are back, untainted" \
+	kept_across_reset "$hdm2" "$hdm1" "$taint0" "$dax" $((32 * MiB)) 7
