@@ -1,7 +1,7 @@
 # Guest suite for topology 3: two cxl-type3 devices under one host bridge,
 # one region interleaved across both.
 . "$RIG/tests/guest/lib.sh"
-ktap_begin boot-interleave 5
+ktap_begin boot-interleave 8
 MiB=$((1 << 20))
 
 mapfile -t bdfs < <(cxl_pci_devices)
@@ -35,3 +35,14 @@ after=$(hdm "${bdfs[0]}")
 check "a reset of one device of the set restores it; the pattern over both reads back" \
 	kept_across_reset "$after" "$before" "$taint0" "$dax" $((64 * MiB)) 9
 
+# CXL Reset (issue 4) on QEMU: a member of an interleave set can only be
+# reset with the whole region; the emulated devices then refuse as not
+# capable.  Nothing may change on either device.
+CXL_RESET_BDFS="${bdfs[*]}"
+check "(QEMU) CXL Reset of the bound interleaved region is refused" \
+	cxl_reset_is "$region" "$BUSY"
+echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
+check "(QEMU) CXL Reset of one member of the interleave set is refused, region idle or not" \
+	cxl_reset_is "${mems[0]}" "$BUSY"
+check "(QEMU) CXL Reset of the whole idle region passes its checks and is refused as not supported" \
+	cxl_reset_is "$region" "$NOTSUPP"

@@ -191,3 +191,24 @@ fail_next_commit() {
 # no_fail_injection: remove every fail_function injection.
 no_fail_injection() { echo > /sys/kernel/debug/fail_function/inject; }
 
+# write_errno FILE VALUE: write VALUE to a sysfs FILE and print what came of
+# it: "ok", or the error message of the failed write(2).
+write_errno() {
+	local err
+	if err=$( { echo "$2" > "$1"; } 2>&1); then echo ok; else echo "${err##*: }"; fi
+}
+
+# cxl_reset_is OBJECT ERRNO_MESSAGE: writing 1 to OBJECT's cxl_reset
+# attribute fails with that message, and the device's decoders (hdm of
+# $CXL_RESET_BDFS) are what they were.
+cxl_reset_is() {
+	local before after got b
+	before=$(for b in $CXL_RESET_BDFS; do hdm "$b"; done)
+	got=$(write_errno "$CXLSYS/$1/cxl_reset" 1)
+	after=$(for b in $CXL_RESET_BDFS; do hdm "$b"; done)
+	echo "$1/cxl_reset: $got (want: $2)"
+	[ "$got" = "$2" ] || return 1
+	[ "$before" = "$after" ] || { echo "the device's registers changed"; return 1; }
+}
+BUSY="Device or resource busy"
+NOTSUPP="Operation not supported"

@@ -3,7 +3,7 @@
 # a cxl_bus reset that must keep the decoders and the data, its cost, and a
 # restore made to fail.
 . "$RIG/tests/guest/lib.sh"
-ktap_begin boot-single 17
+ktap_begin boot-single 21
 MiB=$((1 << 20))
 
 bdf=$(cxl_pci_devices | head -n1)
@@ -111,6 +111,20 @@ costs() {
 		exit !(s > 0 && r > 0 && s + r < t) }'
 }
 check "the reset saved and restored the CXL state once each, in less time than the reset" costs
+
+# CXL Reset (issue 4) on QEMU: the device has no CXL Reset, so the memdev
+# and region operations must refuse, after their region checks, touching
+# nothing.  The full sequence runs on a register model in KUnit.
+CXL_RESET_BDFS=$bdf
+check "(QEMU) CXL Reset of the memdev is refused while its regions are in use" \
+	cxl_reset_is "$mem" "$BUSY"
+check "(QEMU) CXL Reset of a region bound to its driver is refused" \
+	cxl_reset_is "$region" "$BUSY"
+for r in "$region" "$region2"; do echo "$r" > /sys/bus/cxl/drivers/cxl_region/unbind; done
+check "(QEMU) with its regions idle, CXL Reset of the memdev is refused as not supported" \
+	cxl_reset_is "$mem" "$NOTSUPP"
+check "(QEMU) CXL Reset of an idle region is refused: its device also decodes the other region" \
+	cxl_reset_is "$region" "$BUSY"
 
 # A restore that fails: the first decoder commit returns -EIO (injected, as
 # QEMU's decoders always commit).  The error must be reported, no later
