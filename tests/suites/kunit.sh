@@ -28,9 +28,29 @@ log=$CHECK/kunit.log
 	--arch=x86_64 --build_dir="$CHECK/kunit" --kunitconfig="$cfg" --jobs="$(nproc)" \
 	--timeout=300 --raw_output=kunit) > "$log" 2>&1
 rc=$?
-# kunit.py prints the kernel's KTAP; keep the top level of it.
+# kunit.py prints the kernel's KTAP: report each test case of each suite,
+# named suite.case, so that the closing count is a count of cases.  A suite
+# that reports no case (it crashed, or did not run) counts as a failure.
 if grep -q '^KTAP version' "$log"; then
-	sed -n '/^KTAP version/,$p' "$log" | grep -E '^(KTAP version|1\.\.|ok |not ok |# )' 
+	sed -n '/^KTAP version/,$p' "$log" | awk '
+	/^    # Subtest: / { suite = $3; next }
+	/^    (ok|not ok) / {
+		line = substr($0, 5); sub(/^(ok|not ok) [0-9]+ /, "", line)
+		res[++n] = ($1 == "ok" ? "ok" : "not ok") " " n " " suite "." line
+		next
+	}
+	/^(ok|not ok) / && !seen[$0]++ { top[++t] = $0 }
+	/^# / { diag[++d] = $0 }
+	END {
+		print "KTAP version 1"
+		if (n == 0) {
+			print "1..1"; for (i = 1; i <= t; i++) print "# " top[i]
+			print "not ok 1 kunit: no test case reported"; exit
+		}
+		print "1.." n
+		for (i = 1; i <= d; i++) print diag[i]
+		for (i = 1; i <= n; i++) print res[i]
+	}'
 else
 	ktap_begin 1
 	tail -n 30 "$log" | diag
