@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The series built the way distributions ship CXL: the CXL drivers and the
+# series' KUnit suite as modules (config/modular.config).  The whole kernel
+# and its modules must build, and modpost must resolve every symbol and
+# symbol namespace across the module boundaries (EXPORT_SYMBOL_NS "CXL",
+# EXPORT_SYMBOL_IF_KUNIT).
+. "$TOP/tests/suites/lib.sh"
+obj=$CHECK/obj-modular
+frag=$TOP/config/modular.config
+ktap_begin 4
+mkdir -p "$obj"
+log=$CHECK/modular.log
+make -s -C "$CHECK_TREE" O="$obj" CC="ccache gcc" KCONFIG_ALLCONFIG="$frag" allnoconfig > "$log" 2>&1
+bad=$(grep -E '^CONFIG_' "$frag" | while IFS= read -r want; do
+	grep -qx "$want" "$obj/.config" || echo "wanted $want, got: $(grep -E "^(# )?${want%%=*}[= ]" "$obj/.config" || echo unset)"
+done)
+if [ -z "$bad" ]; then ok "the modular configuration takes every symbol of its fragment"
+else echo "$bad" | diag; not_ok "the modular configuration takes every symbol of its fragment"; fi
+
+if make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" >> "$log" 2>&1; then
+	ok "vmlinux and modules build with CXL_BUS=m"
+else
+	tail -n 20 "$log" | diag; not_ok "vmlinux and modules build with CXL_BUS=m"
+fi
+
+mp=$(grep -a -E '(WARNING|ERROR): modpost' "$log")
+if [ -z "$mp" ]; then ok "modpost: no unresolved symbol or namespace problem"
+else echo "$mp" | head -n 20 | diag; not_ok "modpost: no unresolved symbol or namespace problem"; fi
+
+want="cxl_core cxl_pci cxl_mem cxl_port cxl_reset_test"
+have=$(find "$obj/drivers/cxl" -name '*.ko' -printf '%f\n' 2>/dev/null | sed 's/\.ko$//' | sort | tr '\n' ' ')
+echo "modules: $have" | diag
+missing=""
+for m in $want; do case " $have " in *" $m "*) ;; *) missing="$missing $m" ;; esac; done
+info=$(modinfo -F import_ns "$obj/drivers/cxl/core/cxl_reset_test.ko" 2>/dev/null | tr '\n' ' ')
+echo "cxl_reset_test imports: $info" | diag
+if [ -z "$missing" ] && [[ $info == *EXPORTED_FOR_KUNIT_TESTING* ]]; then
+	ok "the CXL modules and the KUnit module exist, the test imports the KUnit namespace"
+else
+	echo "missing:${missing:- none}" | diag
+	not_ok "the CXL modules and the KUnit module exist, the test imports the KUnit namespace"
+fi
