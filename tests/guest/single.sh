@@ -51,30 +51,35 @@ else
 fi
 mem=$(memdev_of "$bdf")
 
+# decodes_region N REGION HDM: hardware decoder N (from the hdm output HDM)
+# is committed at REGION's base with its 256 MiB, DPA skip 0.
+decodes_region() {
+	local res
+	res=$(cat "$CXLSYS/$2/resource" 2>/dev/null)
+	echo "$3"; printf "region %s resource %s\n" "$2" "${res:-none}"
+	echo "$3" | grep -q "^decoder$1 base=$(printf 0x%x "${res:-0}") size=0x10000000 skip=0x0 .* committed=1"
+}
+# pattern_roundtrip DAX SEED: 64 MiB of a memcheck pattern through /dev/DAX.
+pattern_roundtrip() {
+	"$TOOLS/memcheck" write "/dev/$1" $((64 * MiB)) "$2" &&
+	"$TOOLS/memcheck" verify "/dev/$1" $((64 * MiB)) "$2"
+}
+
 # A region made the way an administrator makes one, and data in it.
 region=$(create_ram_region $((256 * MiB)) "$mem" 2>/tmp/err); cat /tmp/err
-hdm1=$(hdm "$bdf")
-res=$(cat "$CXLSYS/$region/resource" 2>/dev/null)
-check "a committed RAM region programs and commits HDM decoder 0" sh -c '
-	echo "$1"; printf "region %s resource %s\n" "$2" "$3"
-	echo "$1" | grep -q "^decoder0 base=$(printf 0x%x "$3") size=0x10000000 skip=0x0 .* committed=1"' \
-	_ "$hdm1" "$region" "${res:-0}"
+check "a committed RAM region programs and commits HDM decoder 0" \
+	decodes_region 0 "$region" "$(hdm "$bdf")"
 dax=$(dax_of "$region")
-check "a pattern written through /dev/${dax:-dax?} reads back" sh -c "
-	$TOOLS/memcheck write /dev/$dax $((64 * MiB)) 42 && $TOOLS/memcheck verify /dev/$dax $((64 * MiB)) 42"
+check "a pattern written through /dev/${dax:-dax?} reads back" pattern_roundtrip "$dax" 42
 
 # A second region on the same device: its next 256 MiB of DPA behind HDM
 # decoder 1, so that a restore has two decoders to commit in order.
 region2=$(create_ram_region $((256 * MiB)) "$mem" 2>/tmp/err); cat /tmp/err
 hdm1=$(hdm "$bdf")
-res2=$(cat "$CXLSYS/$region2/resource" 2>/dev/null)
-check "a second region on the device commits HDM decoder 1" sh -c '
-	echo "$1"; printf "region %s resource %s\n" "$2" "$3"
-	echo "$1" | grep -q "^decoder1 base=$(printf 0x%x "$3") size=0x10000000 .* committed=1"' \
-	_ "$hdm1" "$region2" "${res2:-0}"
+check "a second region on the device commits HDM decoder 1" \
+	decodes_region 1 "$region2" "$hdm1"
 dax2=$(dax_of "$region2")
-check "a second pattern written through /dev/${dax2:-dax?} reads back" sh -c "
-	$TOOLS/memcheck write /dev/$dax2 $((64 * MiB)) 43 && $TOOLS/memcheck verify /dev/$dax2 $((64 * MiB)) 43"
+check "a second pattern written through /dev/${dax2:-dax?} reads back" pattern_roundtrip "$dax2" 43
 
 # The cxl_bus reset (a secondary bus reset) wipes the device's decoders; the
 # CXL core saves them before and restores them after, so both regions decode
