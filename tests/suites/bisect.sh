@@ -25,14 +25,21 @@ mapfile -t build_dirs < <(dirs)
 [ ${#build_dirs[@]} -gt 0 ] || build_dirs=(drivers/cxl/)
 echo "# building: ${build_dirs[*]}"
 
+# kbuild COMMIT LOG: build the directories that exist at COMMIT (a patch may
+# add one that earlier commits do not have), with the rig's configuration
+# applied anew (an earlier commit's Kconfig drops the symbols a later patch
+# adds).
 kbuild() {
+	local d have=()
 	git -C "$CHECK_TREE" checkout -q "$1" || return 1
-	make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" W=1 "${build_dirs[@]}" > "$2" 2>&1
+	cp "$CHECK/obj/.config" "$obj/.config"
+	make -s -C "$CHECK_TREE" O="$obj" olddefconfig >/dev/null 2>&1
+	for d in "${build_dirs[@]}"; do [ -d "$CHECK_TREE/$d" ] && have+=("$d"); done
+	if [ ${#have[@]} -eq 0 ]; then : > "$2"; return 0; fi
+	make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" W=1 "${have[@]}" > "$2" 2>&1
 }
 start=$(git -C "$CHECK_TREE" rev-parse HEAD)
 mkdir -p "$obj"
-cp "$CHECK/obj/.config" "$obj/.config"
-make -s -C "$CHECK_TREE" O="$obj" olddefconfig >/dev/null 2>&1
 kbuild base "$CHECK/bisect-base.log" || { cat "$CHECK/bisect-base.log" | tail -n 20 | diag; }
 warnings_of "$CHECK/bisect-base.log" > "$CHECK/bisect-base.warn"
 i=0
