@@ -9,6 +9,8 @@ out=$RESULTS/boot-$topo
 KERNEL=$CHECK/obj/arch/x86/boot/bzImage TOOLS=${CHECK#$TOP/}/tools "$TOP/scripts/boot.sh" -q -t "$topo" \
 	-T "${BOOT_TIMEOUT:-600}" -o "$out" "tests/guest/$topo.sh" > "$out.boot.log" 2>&1
 rc=$?
+# The guest's serial port ends its lines with CR LF.
+[ -f "$out/ktap.log" ] && sed -i 's/\r$//' "$out/ktap.log"
 plan=$(grep -a -m1 -E '^1\.\.[0-9]+' "$out/ktap.log" 2>/dev/null | cut -d. -f3)
 plan=${plan:-0}
 ktap_begin $((plan + 1))

@@ -19,3 +19,14 @@ warnings_of() {
 	grep -a -E ': (warning|error):' "$1" | sed -E -e "s|^$CHECK_TREE/||" \
 		-e 's/^([^:]+):[0-9]+(:[0-9]+)?:/\1:/' | sort -u
 }
+# The modular kernel (allnoconfig + config/modular.config) in
+# $CHECK/obj-modular: the modular suite builds and checks it, the cxl-mock
+# suite boots it with the cxl_test modules.  Both build it the same way,
+# incrementally.
+MODULAR_OBJ=$CHECK/obj-modular
+modular_config() {
+	mkdir -p "$MODULAR_OBJ" &&
+	make -s -C "$CHECK_TREE" O="$MODULAR_OBJ" CC="ccache gcc" \
+		KCONFIG_ALLCONFIG="$TOP/config/modular.config" allnoconfig
+}
+modular_build() { make -C "$CHECK_TREE" O="$MODULAR_OBJ" CC="ccache gcc" -j"$(nproc)"; }

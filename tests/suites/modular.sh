@@ -5,19 +5,18 @@
 # symbol namespace across the module boundaries (EXPORT_SYMBOL_NS "CXL",
 # EXPORT_SYMBOL_IF_KUNIT).
 . "$TOP/tests/suites/lib.sh"
-obj=$CHECK/obj-modular
+obj=$MODULAR_OBJ
 frag=$TOP/config/modular.config
 ktap_begin 4
-mkdir -p "$obj"
 log=$CHECK/modular.log
-make -s -C "$CHECK_TREE" O="$obj" CC="ccache gcc" KCONFIG_ALLCONFIG="$frag" allnoconfig > "$log" 2>&1
+modular_config > "$log" 2>&1
 bad=$(grep -E '^CONFIG_' "$frag" | while IFS= read -r want; do
 	grep -qx "$want" "$obj/.config" || echo "wanted $want, got: $(grep -E "^(# )?${want%%=*}[= ]" "$obj/.config" || echo unset)"
 done)
 if [ -z "$bad" ]; then ok "the modular configuration takes every symbol of its fragment"
 else echo "$bad" | diag; not_ok "the modular configuration takes every symbol of its fragment"; fi
 
-if make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" >> "$log" 2>&1; then
+if modular_build >> "$log" 2>&1; then
 	ok "vmlinux and modules build with CXL_BUS=m"
 else
 	tail -n 20 "$log" | diag; not_ok "vmlinux and modules build with CXL_BUS=m"
@@ -27,8 +26,8 @@ mp=$(grep -a -E '(WARNING|ERROR): modpost' "$log")
 if [ -z "$mp" ]; then ok "modpost: no unresolved symbol or namespace problem"
 else echo "$mp" | head -n 20 | diag; not_ok "modpost: no unresolved symbol or namespace problem"; fi
 
-want="cxl_core cxl_pci cxl_mem cxl_port cxl_reset_test"
-have=$(find "$obj/drivers/cxl" -name '*.ko' -printf '%f\n' 2>/dev/null | sed 's/\.ko$//' | sort | tr '\n' ' ')
+want="cxl_core cxl_pci cxl_mem cxl_port cxl_reset_test cxl_region_owner"
+have=$(find "$obj/drivers/cxl" "$obj/samples/cxl" -name '*.ko' -printf '%f\n' 2>/dev/null | sed 's/\.ko$//' | sort | tr '\n' ' ')
 echo "modules: $have" | diag
 missing=""
 for m in $want; do case " $have " in *" $m "*) ;; *) missing="$missing $m" ;; esac; done
