@@ -13,7 +13,7 @@ export TOP
 . "$TOP/scripts/lib.sh"
 export CHECK=$TOP/build/check RESULTS=$TOP/build/results
 export CHECK_TREE=$CHECK/linux
-ALL="apply checkpatch bisect sparse kerneldoc coccicheck modular cxl-mock kunit rig boot-single boot-owner boot-switch boot-interleave"
+ALL="apply checkpatch bisect sparse kerneldoc coccicheck vfio-cxl-off modular cxl-mock kunit rig boot-single boot-owner boot-vfio-cxl boot-switch boot-interleave"
 [ "${1:-}" = --list ] && { printf '%s\n' $ALL; exit 0; }
 suites=${SUITES:-$ALL}
 for s in $suites; do

@@ -44,10 +44,12 @@ run sh -c "echo $bdf > /sys/bus/pci/devices/$bdf/driver/unbind"
 run sh -c "echo vfio-pci > /sys/bus/pci/devices/$bdf/driver_override"
 run sh -c "echo $bdf > /sys/bus/pci/drivers/vfio-pci/bind"
 run readlink "/sys/bus/pci/devices/$bdf/driver"
+echo "(vfio-pci registered the device with the CXL core, which provisioned a region for it:)"
+run sh -c "dmesg | grep -E 'vfio-pci $bdf: CXL|provisioned region' | tail -n 2"
 
 step "HDM decoders before VFIO_DEVICE_RESET"
 run "$TOOLS/cxl-hdm" "$bdf"
-step "What VFIO reports for the device, and VFIO_DEVICE_RESET"
-run "$TOOLS/vfio-info" "$bdf" reset
+step "What VFIO reports for the device; a pattern through its CXL memory mmap across VFIO_DEVICE_RESET"
+run "$TOOLS/vfio-info" "$bdf" cxl-reset
 step "HDM decoders after VFIO_DEVICE_RESET"
 run "$TOOLS/cxl-hdm" "$bdf"

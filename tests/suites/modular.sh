@@ -7,7 +7,7 @@
 . "$TOP/tests/suites/lib.sh"
 obj=$MODULAR_OBJ
 frag=$TOP/config/modular.config
-ktap_begin 4
+ktap_begin 5
 log=$CHECK/modular.log
 modular_config > "$log" 2>&1
 bad=$(grep -E '^CONFIG_' "$frag" | while IFS= read -r want; do
@@ -38,4 +38,23 @@ if [ -z "$missing" ] && [[ $info == *EXPORTED_FOR_KUNIT_TESTING* ]]; then
 else
 	echo "missing:${missing:- none}" | diag
 	not_ok "the CXL modules and the KUnit module exist, the test imports the KUnit namespace"
+fi
+
+# vfio-pci-core.ko with the CXL layer in it, linked against cxl_core: it
+# imports the "CXL" namespace and modpost (above) resolved it.
+vko=$obj/drivers/vfio/pci/vfio-pci-core.ko
+name="vfio-pci-core.ko links with its CXL layer: imports the CXL namespace, depends on cxl_core"
+if [ -f "$vko" ] && [ -f "$obj/drivers/vfio/pci/vfio-pci.ko" ]; then
+	ns=$(modinfo -F import_ns "$vko" 2>/dev/null | tr '\n' ' ')
+	dep=$(modinfo -F depends "$vko" 2>/dev/null)
+	cxl=$(nm "$vko" | grep -c ' [Tt] vfio_pci_cxl_' || true)
+	echo "vfio-pci-core imports: ${ns:-nothing}; depends: ${dep:-nothing}; $cxl vfio_pci_cxl_* functions" | diag
+	if [[ " $ns " == *" CXL "* ]] && [[ ",$dep," == *",cxl_core,"* ]] && [ "$cxl" -gt 0 ]; then
+		ok "$name"
+	else
+		not_ok "$name"
+	fi
+else
+	echo "no vfio-pci-core.ko or vfio-pci.ko in $obj/drivers/vfio/pci" | diag
+	not_ok "$name"
 fi

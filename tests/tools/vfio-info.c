@@ -4,8 +4,11 @@
  * container, IOMMU type 1 or no-IOMMU) and print what VFIO reports for it:
  * device flags, the info capability chain, regions and interrupts.
  *
- *   vfio-info BDF          print
- *   vfio-info BDF reset    print, then VFIO_DEVICE_RESET
+ *   vfio-info BDF            print
+ *   vfio-info BDF reset      print, then VFIO_DEVICE_RESET
+ *   vfio-info BDF cxl-reset  print; write a pattern through an mmap of the
+ *                            CXL memory region, VFIO_DEVICE_RESET, and
+ *                            compare what the mapping reads afterwards
  *
  * Exit status: 0 on success, 1 when an ioctl fails (the errno is printed).
  */
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -35,6 +39,70 @@ static const char *region_name(unsigned int i)
 	return i < sizeof(names) / sizeof(names[0]) ? names[i] : "device-specific";
 }
 
+static void print_cxl_cap(const struct vfio_device_info_cap_cxl *c)
+{
+	printf("CXL: %s region, memory 0x%llx in region %u, %u HDM decoders%s%s\n",
+	       c->flags & VFIO_CXL_FIRMWARE_REGION ? "firmware" : "provisioned",
+	       (unsigned long long)c->mem_size, c->mem_region_index, c->hdm_count,
+	       c->flags & VFIO_CXL_CACHE_CAPABLE ? ", cache capable" : "",
+	       c->flags & VFIO_CXL_RESET_CAPABLE ? ", CXL Reset capable" : "");
+	printf("CXL: component registers BAR%u+0x%llx size 0x%llx (emulated in region %u), HDM decoders at +0x%llx size 0x%llx, DVSEC at 0x%x\n",
+	       c->comp_bar, (unsigned long long)c->comp_offset,
+	       (unsigned long long)c->comp_size, c->comp_region_index,
+	       (unsigned long long)c->hdm_offset, (unsigned long long)c->hdm_size,
+	       c->dvsec_offset);
+}
+
+/* The type and subtype of a device-specific region, from its capabilities */
+static void print_region_type(int dev, unsigned int i)
+{
+	struct vfio_region_info *r = calloc(1, 4096);
+	unsigned int off;
+
+	r->argsz = 4096;
+	r->index = i;
+	if (!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, r) &&
+	    r->flags & VFIO_REGION_INFO_FLAG_CAPS) {
+		for (off = r->cap_offset; off && off + 8 <= 4096;) {
+			struct vfio_info_cap_header *h = (void *)((char *)r + off);
+
+			if (h->id == VFIO_REGION_INFO_CAP_TYPE) {
+				struct vfio_region_info_cap_type *t = (void *)h;
+
+				printf("  type 0x%x subtype %u\n", t->type, t->subtype);
+			}
+			off = h->next;
+		}
+	}
+	free(r);
+}
+
+/* Pattern in the CXL memory, VFIO_DEVICE_RESET, pattern still there? */
+static int cxl_reset(int dev, const struct vfio_device_info_cap_cxl *c)
+{
+	struct vfio_region_info r = { .argsz = sizeof(r), .index = c->mem_region_index };
+	size_t len = 1 << 20, i;
+	unsigned int *m, bad = 0;
+
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &r))
+		return fail("VFIO_DEVICE_GET_REGION_INFO (CXL memory)");
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, dev, r.offset);
+	if (m == MAP_FAILED)
+		return fail("mmap of the CXL memory");
+	for (i = 0; i < len / 4; i++)
+		m[i] = i * 2654435761u;
+	printf("CXL: wrote a 1 MiB pattern through the mmap\n");
+	if (ioctl(dev, VFIO_DEVICE_RESET))
+		return fail("VFIO_DEVICE_RESET");
+	printf("VFIO_DEVICE_RESET: done\n");
+	for (i = 0; i < len / 4; i++)
+		bad += m[i] != (unsigned int)(i * 2654435761u);
+	printf("CXL: after the reset the mapping reads %s\n",
+	       bad ? "something else" : "the same pattern");
+	munmap(m, len);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char path[PATH_MAX], link[PATH_MAX], *group;
@@ -44,8 +112,12 @@ int main(int argc, char **argv)
 	unsigned int i;
 	ssize_t n;
 
-	if (argc < 2 || (argc == 3 && strcmp(argv[2], "reset")) || argc > 3) {
-		fprintf(stderr, "usage: vfio-info BDF [reset]\n");
+	const struct vfio_device_info_cap_cxl *cxl = NULL;
+	int rc = 0;
+
+	if (argc < 2 || (argc == 3 && strcmp(argv[2], "reset") &&
+			 strcmp(argv[2], "cxl-reset")) || argc > 3) {
+		fprintf(stderr, "usage: vfio-info BDF [reset|cxl-reset]\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", argv[1]);
@@ -82,10 +154,11 @@ int main(int argc, char **argv)
 	if (ioctl(dev, VFIO_DEVICE_GET_INFO, info))
 		return fail("VFIO_DEVICE_GET_INFO");
 	printf("device %s group %s%s\n", argv[1], noiommu ? "noiommu-" : "", group);
-	printf("flags 0x%x:%s%s%s\n", info->flags,
+	printf("flags 0x%x:%s%s%s%s\n", info->flags,
 	       info->flags & VFIO_DEVICE_FLAGS_PCI ? " PCI" : "",
 	       info->flags & VFIO_DEVICE_FLAGS_RESET ? " RESET" : "",
-	       info->flags & VFIO_DEVICE_FLAGS_CAPS ? " CAPS" : "");
+	       info->flags & VFIO_DEVICE_FLAGS_CAPS ? " CAPS" : "",
+	       info->flags & VFIO_DEVICE_FLAGS_CXL ? " CXL" : "");
 	if (info->flags & VFIO_DEVICE_FLAGS_CAPS && info->cap_offset) {
 		struct vfio_info_cap_header *h;
 		unsigned int off = info->cap_offset;
@@ -93,6 +166,10 @@ int main(int argc, char **argv)
 		while (off && off + sizeof(*h) <= info->argsz) {
 			h = (void *)((char *)info + off);
 			printf("info capability id %u version %u\n", h->id, h->version);
+			if (h->id == VFIO_DEVICE_INFO_CAP_CXL) {
+				cxl = (void *)h;
+				print_cxl_cap(cxl);
+			}
 			off = h->next;
 		}
 	}
@@ -115,6 +192,8 @@ int main(int argc, char **argv)
 		       r.flags & VFIO_REGION_INFO_FLAG_WRITE ? " write" : "",
 		       r.flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "",
 		       r.flags & VFIO_REGION_INFO_FLAG_CAPS ? " caps" : "");
+		if (i >= VFIO_PCI_NUM_REGIONS)
+			print_region_type(dev, i);
 	}
 	for (i = 0; i < info->num_irqs; i++) {
 		struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = i };
@@ -124,7 +203,13 @@ int main(int argc, char **argv)
 		if (irq.count)
 			printf("irq %u count %u flags 0x%x\n", i, irq.count, irq.flags);
 	}
-	if (argc == 3) {
+	if (argc == 3 && !strcmp(argv[2], "cxl-reset")) {
+		if (!cxl) {
+			fprintf(stderr, "vfio-info: not a CXL device\n");
+			return 1;
+		}
+		rc = cxl_reset(dev, cxl);
+	} else if (argc == 3) {
 		if (ioctl(dev, VFIO_DEVICE_RESET))
 			return fail("VFIO_DEVICE_RESET");
 		printf("VFIO_DEVICE_RESET: done\n");
@@ -133,5 +218,5 @@ int main(int argc, char **argv)
 	close(dev);
 	close(gfd);
 	close(container);
-	return 0;
+	return rc;
 }

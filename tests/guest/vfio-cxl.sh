@@ -1,0 +1,254 @@
+# Guest suite on topology vfio-cxl (topologies/vfio-cxl.args): the CXL
+# memory device handed to vfio-pci, next to a PCI device that is not CXL.
+#
+# The CXL device: bound to vfio-pci, the CXL core provisions its region
+# (QEMU never commits decoders); the vfio_cxl_test selftest runs on it
+# (each of its cases is a test here) and must leave the host's HDM decoders
+# and CXL Device DVSEC as they were; the upstream vfio selftests run on it;
+# unbinding removes the region; the data written through VFIO is read back
+# by another driver (samples/cxl's cxl_region_owner) from the same device
+# memory.  The NIC (igb, no driver in the rig kernel): a plain vfio-pci
+# device as before, with the upstream selftests and the cost of opening it
+# with disable_cxl=0 and =1.  The fallback: with the CXL window full the
+# CXL setup fails and the device is a working plain vfio-pci device, unless
+# cxl_required=1, which refuses it; disable_cxl=1 skips CXL altogether.
+. "$RIG/tests/guest/lib.sh"
+MiB=$((1 << 20))
+V=$TOOLS/vfio
+PARAMS=/sys/module/vfio_pci_core/parameters
+
+bdf=$(cxl_pci_devices | head -n1)
+dev=/sys/bus/pci/devices/$bdf
+nic=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x10c9 ] && nic=$(basename "$d")
+done
+
+# The cases of vfio_cxl_test, one test each here.
+mapfile -t CASES < <(VFIO_SELFTESTS_BDF=$bdf "$V/vfio_cxl_test" -l 2>&1 | awk 'NR > 1 && !/^---/ { t = substr($0, 48); if (t ~ /^[a-z0-9_]+$/) print t }')
+ktap_begin boot-vfio-cxl $((29 + ${#CASES[@]}))
+diag "CXL device $bdf, NIC ${nic:-none}; vfio_cxl_test has ${#CASES[@]} cases"
+
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+# vfio_bind BDF: hand the device to vfio-pci through driver_override.
+vfio_bind() {
+	local d=/sys/bus/pci/devices/$1
+	[ -e "$d/driver" ] && { echo "$1" > "$d/driver/unbind" || return 1; }
+	echo vfio-pci > "$d/driver_override" || return 1
+	echo "$1" > /sys/bus/pci/drivers_probe 2>/dev/null
+	[ "$(driver_of "$1")" = vfio-pci ]
+}
+vfio_unbind() {
+	echo "$1" > /sys/bus/pci/drivers/vfio-pci/unbind && echo > "/sys/bus/pci/devices/$1/driver_override"
+}
+regions() { ls -d "$CXLSYS"/region* 2>/dev/null | xargs -r -n1 basename | tr '\n' ' '; }
+committed() { hdm "$bdf" | grep -c 'committed=1$'; }
+# dvsec_host: the CXL Device DVSEC as the device holds it (sysfs config).
+dvsec_off=
+dvsec_host() { od -A x -t x4 -j $((dvsec_off)) -N 56 "$dev/config"; }
+find_dvsec_off() {
+	local pos=256 h
+	while [ $pos -ge 256 ]; do
+		h=$(od -A n -t u4 -j $pos -N 4 "$dev/config" | tr -d ' ')
+		[ "${h:-0}" = 0 ] && return 1
+		if [ $((h & 0xffff)) = $((0x23)) ] &&
+		   [ $(($(od -A n -t u4 -j $((pos + 4)) -N 4 "$dev/config") & 0xffff)) = $((0x1e98)) ] &&
+		   [ $(($(od -A n -t u4 -j $((pos + 8)) -N 4 "$dev/config") & 0xffff)) = 0 ]; then
+			echo $pos; return 0
+		fi
+		pos=$((h >> 20))
+	done
+	return 1
+}
+# selftest NAME BDF [ENV...]: one upstream selftest binary on a device.
+selftest() {
+	local t=$1 b=$2 out rc
+	shift 2
+	# The driver test maps a 1 GiB shared buffer; the rig guest has 1 GiB.
+	if [ $t = vfio_pci_driver_test ] &&
+	   [ "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" -lt $((2 << 20)) ]; then
+		skip "$t on $b" "its 1 GiB buffer does not fit in the rig guest's memory ($(awk '/^MemTotal:/ { print $2 " " $3 }' /proc/meminfo))"
+		return
+	fi
+	out=$(env VFIO_SELFTESTS_BDF="$b" "$@" "$V/$t" 2>&1); rc=$?
+	diag "$(echo "$out" | grep -E '^(ok|not ok|# (Totals|FAILED|PASSED))|Assertion|Expected|errno' | head -n 40)"
+	# The driver test maps a 1 GiB shared buffer; the rig guest has 1 GiB.
+	if [ $rc != 0 ] && [ $t = vfio_pci_driver_test ] && ! echo "$out" | grep -q '^ok ' &&
+	   echo "$out" | grep -q 'errno: 12 - Cannot allocate memory'; then
+		skip "$t on $b" "its 1 GiB buffer does not fit in the rig guest's 1 GiB of RAM (ENOMEM)"
+		return
+	fi
+	case $rc in
+	0) ok "$t passes on $b" ;;
+	4) skip "$t on $b" "the selftest skipped" ;;
+	*) not_ok "$t passes on $b (exit $rc)" ;;
+	esac
+}
+# cxl_cases OUTPUT: one test per case of a vfio_cxl_test run, in the order
+# -l listed them; a case the run did not report fails.
+cxl_cases() {
+	local c line
+	for c in "${CASES[@]}"; do
+		line=$(grep -E "^(not )?ok [0-9]+ vfio_cxl\.$c( |$)" "$1" | head -n1)
+		case $line in
+		ok*'# SKIP'*) skip "vfio_cxl_test: $c" "${line#*# SKIP }" ;;
+		ok*) ok "vfio_cxl_test: $c" ;;
+		'not ok'*)
+			diag "$(sed -n "/^#  RUN .*vfio_cxl\.$c \.\.\./,/vfio_cxl\.$c\$/p" "$1" | grep -v -E '^#  RUN|^ok|^not ok' | head -n 30)"
+			not_ok "vfio_cxl_test: $c" ;;
+		*) not_ok "vfio_cxl_test: $c (not reported: the run ended early)" ;;
+		esac
+	done
+}
+
+# ---- The CXL device on vfio-pci ----
+check "cxl_pci lets go of the CXL device" sh -c "echo $bdf > $dev/driver/unbind && ! ls -d $dev/mem* 2>/dev/null"
+dmesg -c > /dev/null
+region=
+if check "vfio-pci binds the CXL device and the CXL core provisions a 512 MiB region" bash -c "
+	$(declare -f vfio_bind driver_of); vfio_bind $bdf || { echo 'vfio-pci did not bind'; exit 1; }
+	dmesg | grep -E 'vfio|cxl'
+	dmesg | grep -q 'vfio-pci $bdf: CXL memory provisioned region' || exit 1
+	grep -E 'CXL Window|region' /proc/iomem"; then
+	region=$(regions | awk '{ print $1 }')
+fi
+hpa=$( [ -n "$region" ] && printf '%#x' $(($(cat "$CXLSYS/$region/resource"))) )
+size=$( [ -n "$region" ] && printf '%d' $(($(cat "$CXLSYS/$region/size"))) )
+diag "region ${region:-none} at ${hpa:-?}, $size bytes"
+dvsec_off=$(find_dvsec_off)
+hdm_before=$(hdm "$bdf")
+dvsec_before=$(dvsec_host)
+diag "host HDM decoders before the tests:
+$hdm_before"
+
+head -c $MiB /dev/urandom > /tmp/vfio-cxl.pattern
+env VFIO_SELFTESTS_BDF="$bdf" VFIO_CXL_MEM_SIZE="$size" VFIO_CXL_FIRMWARE=0 \
+	VFIO_CXL_PATTERN=/tmp/vfio-cxl.pattern VFIO_CXL_BW_MIB=16 \
+	"$V/vfio_cxl_test" > /tmp/vfio_cxl_test.out 2>&1
+diag "vfio_cxl_test exit $?: $(grep -E '^# Totals' /tmp/vfio_cxl_test.out)"
+cat /tmp/vfio_cxl_test.out
+cxl_cases /tmp/vfio_cxl_test.out
+bad=$(sed -n 's/^vfio_cxl_test: \([0-9]*\) bad inputs checked$/\1/p' /tmp/vfio_cxl_test.out)
+diag "bad inputs checked by vfio_cxl_test: ${bad:-?}"
+diag "$(grep -E '^(bandwidth|cap:|BAR [0-9])' /tmp/vfio_cxl_test.out)"
+if [ "${bad:-0}" -gt 0 ]; then ok "vfio_cxl_test counted ${bad} bad inputs"; else not_ok "vfio_cxl_test counted its bad inputs"; fi
+
+hdm_after=$(hdm "$bdf")
+check "what the host's HDM decoders decode is unchanged by the user's decoder programming" bash -c "
+	echo '$hdm_after'
+	[ \"\$(echo '$hdm_before' | grep -E '$DECODE')\" = \"\$(echo '$hdm_after' | grep -E '$DECODE')\" ] &&
+	echo '$hdm_after' | grep -q '^decoder0 base=$hpa size=0x20000000 .*committed=1$' ||
+	{ echo 'the host decoders changed, or decoder 0 does not decode $hpa'; exit 1; }"
+check "the host's CXL Device DVSEC is unchanged by the user's config writes" bash -c "
+	echo 'DVSEC at $dvsec_off, before:'; echo '$dvsec_before'
+	after=\$($(declare -f dvsec_host); dev=$dev dvsec_off=$dvsec_off dvsec_host); echo after:; echo \"\$after\"
+	[ -n '$dvsec_off' ] && [ \"\$after\" = '$dvsec_before' ]"
+
+for t in vfio_pci_device_test vfio_dma_mapping_test vfio_iommufd_setup_test; do
+	selftest $t "$bdf"
+done
+
+check "unbinding vfio-pci removes the region, frees its HPA and uncommits the decoders" bash -c "
+	$(declare -f vfio_unbind regions committed hdm); bdf=$bdf CXLSYS=$CXLSYS TOOLS=$TOOLS
+	vfio_unbind $bdf || exit 1
+	hdm $bdf; echo \"regions: \$(regions)\"
+	[ -z \"\$(regions)\" ] && ! grep -q region /proc/iomem && [ \$(committed) = 0 ]"
+
+# The host's view of the data: another driver of the same device memory.
+OWNERFS=/sys/kernel/debug/cxl_region_owner
+check "the data written through the VFIO mapping is in the device: cxl_region_owner reads it at DPA 0 and at the end" bash -c "
+	echo cxl_region_owner > $dev/driver_override && echo $bdf > /sys/bus/pci/drivers_probe &&
+	cat $OWNERFS/$bdf/region || exit 1
+	f=$OWNERFS/$bdf/mem; rc=0
+	dd if=\$f bs=$MiB skip=0 count=1 2>/dev/null | cmp - /tmp/vfio-cxl.pattern || rc=1
+	dd if=\$f bs=$MiB skip=511 count=1 2>/dev/null | cmp - /tmp/vfio-cxl.pattern || rc=1
+	echo $bdf > /sys/bus/pci/drivers/cxl_region_owner/unbind; echo > $dev/driver_override
+	exit \$rc"
+
+# ---- A PCI device that is not CXL ----
+if [ -n "$nic" ]; then
+	dmesg -c > /dev/null
+	check "vfio-pci binds the NIC ($nic), with nothing of CXL in the log" bash -c "
+		$(declare -f vfio_bind driver_of); vfio_bind $nic && ! dmesg | grep -i cxl"
+	check "vfio_cxl_test sees a plain device: no CXL flag, no capability, 9 regions" bash -c "
+		env VFIO_SELFTESTS_BDF=$nic VFIO_CXL_EXPECT=plain $V/vfio_cxl_test -t plain_device 2>&1 |
+			grep -v -E '^#  RUN' | tail -n 12; exit \${PIPESTATUS[0]}"
+	for t in vfio_pci_device_test vfio_dma_mapping_test vfio_pci_driver_test vfio_iommufd_setup_test; do
+		selftest $t "$nic"
+	done
+	# The cost of CXL awareness for a device without CXL: bind and open.
+	perf() {
+		local i s e best_bind=999999999 out avg
+		echo "$1" > $PARAMS/disable_cxl || return 1
+		for i in 1 2 3 4 5; do
+			vfio_unbind "$nic" || return 1
+			s=$(date +%s%N); vfio_bind "$nic" || return 1; e=$(date +%s%N)
+			[ $((e - s)) -lt $best_bind ] && best_bind=$((e - s))
+		done
+		out=$(for i in 1 2 3; do env VFIO_SELFTESTS_BDF="$nic" "$V/vfio_pci_device_init_perf_test" 2>&1; done)
+		echo "$out" | grep -q '^not ok' && { echo "$out" | grep -E 'not ok|Assert'; return 1; }
+		avg=$(echo "$out" | awk '/RUN/ { split($3, a, "."); m = a[2] } /Avg init time/ { t = $NF; sub(/s$/, "", t); if (!(m in best) || t < best[m]) best[m] = t }
+			END { for (m in best) printf "%s=%dus ", m, best[m] * 1e6 }')
+		echo "disable_cxl=$1: NIC bind (best of 5) $((best_bind / 1000))us; vfio_pci_device_init avg (best of 3 runs) $avg"
+	}
+	p0=$(perf 0); r0=$?
+	p1=$(perf 1); r1=$?
+	echo 0 > $PARAMS/disable_cxl
+	diag "$p0"
+	diag "$p1"
+	if [ $r0 = 0 ] && [ $r1 = 0 ]; then ok "vfio_pci_device_init_perf_test on the NIC with disable_cxl=0 and =1"
+	else not_ok "vfio_pci_device_init_perf_test on the NIC with disable_cxl=0 and =1"; fi
+	vfio_unbind "$nic"
+else
+	for t in bind plain device dma driver iommufd perf; do skip "NIC: $t" "no igb NIC in the topology"; done
+fi
+
+# ---- The fallback: CXL setup fails, the device stays a PCI device ----
+filler=$(cat "$CXLSYS/decoder0.0/create_ram_region")
+check "a placeholder region takes 3840 MiB of the 4 GiB window" sh -c "
+	echo $filler > $CXLSYS/decoder0.0/create_ram_region &&
+	cat $CXLSYS/decoder0.0/interleave_granularity > $CXLSYS/$filler/interleave_granularity &&
+	echo 1 > $CXLSYS/$filler/interleave_ways && echo $((3840 * MiB)) > $CXLSYS/$filler/size"
+dmesg -c > /dev/null
+check "with no room in the window vfio-pci binds the device as a plain PCI device and says so once" bash -c "
+	$(declare -f vfio_bind driver_of regions committed hdm); bdf=$bdf CXLSYS=$CXLSYS TOOLS=$TOOLS
+	vfio_bind $bdf || { echo 'vfio-pci did not bind'; dmesg | tail -n 20; exit 1; }
+	dmesg | grep -E 'vfio|cxl|CXL'
+	n=\$(dmesg | grep -c 'vfio-pci $bdf: CXL setup failed: .*continuing as a PCI device')
+	echo \"'CXL setup failed' lines: \$n; regions: \$(regions); committed decoders: \$(committed)\"
+	[ \$n = 1 ] && [ \"\$(regions)\" = '$filler ' ] && [ \$(committed) = 0 ]"
+check "vfio_cxl_test sees the fallback device as a plain device" bash -c "
+	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_EXPECT=plain $V/vfio_cxl_test -t plain_device 2>&1 |
+		grep -v -E '^#  RUN' | tail -n 12; exit \${PIPESTATUS[0]}"
+selftest vfio_pci_device_test "$bdf"
+check "with cxl_required=1 vfio-pci refuses the device and leaves nothing behind" bash -c "
+	$(declare -f vfio_bind vfio_unbind driver_of regions committed hdm); bdf=$bdf CXLSYS=$CXLSYS TOOLS=$TOOLS
+	[ -z \"\$(driver_of $bdf)\" ] || vfio_unbind $bdf || exit 1
+	echo 1 > $PARAMS/cxl_required || exit 1
+	dmesg -c > /dev/null
+	vfio_bind $bdf && { echo 'vfio-pci bound'; vfio_unbind $bdf; rc=1; }
+	echo 0 > $PARAMS/cxl_required; echo > $dev/driver_override
+	dmesg | grep -E 'vfio|cxl|CXL'
+	echo \"driver: \$(driver_of $bdf); regions: \$(regions); committed decoders: \$(committed)\"
+	[ -z \"\$(driver_of $bdf)\" ] && dmesg | grep -q 'vfio-pci $bdf: CXL setup failed: .*refusing the device (cxl_required)' &&
+	[ \"\$(regions)\" = '$filler ' ] && [ \$(committed) = 0 ] && [ -z \"\$rc\" ]"
+check "deleting the placeholder frees the window" sh -c "
+	echo $filler > $CXLSYS/decoder0.0/delete_region && ! [ -e $CXLSYS/$filler ]"
+
+dmesg -c > /dev/null
+check "with disable_cxl=1 vfio-pci binds the CXL device as a plain PCI device without a region" bash -c "
+	$(declare -f vfio_bind driver_of regions committed hdm); bdf=$bdf CXLSYS=$CXLSYS TOOLS=$TOOLS
+	echo 1 > $PARAMS/disable_cxl && vfio_bind $bdf || exit 1
+	dmesg | grep -E 'vfio|cxl|CXL'
+	echo \"regions: \$(regions); committed decoders: \$(committed)\"
+	dmesg | grep -q 'vfio-pci $bdf: CXL disabled by the disable_cxl parameter' &&
+	! dmesg | grep -q 'CXL setup failed' && [ -z \"\$(regions)\" ] && [ \$(committed) = 0 ]"
+check "vfio_cxl_test sees a plain device with disable_cxl=1" bash -c "
+	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_EXPECT=plain $V/vfio_cxl_test -t plain_device 2>&1 |
+		grep -v -E '^#  RUN' | tail -n 12; exit \${PIPESTATUS[0]}"
+selftest vfio_pci_device_test "$bdf"
+check "vfio-pci lets go and cxl_pci takes the device back" bash -c "
+	$(declare -f vfio_unbind); vfio_unbind $bdf; echo 0 > $PARAMS/disable_cxl
+	echo $bdf > /sys/bus/pci/drivers/cxl_pci/bind && sleep 1 && ls -d $dev/mem*"
+check "the device decodes nothing after vfio-pci left" sh -c "hw=\$($TOOLS/cxl-hdm $bdf); echo \"\$hw\"; ! echo \"\$hw\" | grep -q 'committed=1'"
+check "no region is left" sh -c "! ls -d $CXLSYS/region* 2>/dev/null"
