@@ -26,7 +26,7 @@ done
 
 # The cases of vfio_cxl_test, one test each here.
 mapfile -t CASES < <(VFIO_SELFTESTS_BDF=$bdf "$V/vfio_cxl_test" -l 2>&1 | awk 'NR > 1 && !/^---/ { t = substr($0, 48); if (t ~ /^[a-z0-9_]+$/) print t }')
-ktap_begin boot-vfio-cxl $((29 + ${#CASES[@]}))
+ktap_begin boot-vfio-cxl $((30 + ${#CASES[@]}))
 diag "CXL device $bdf, NIC ${nic:-none}; vfio_cxl_test has ${#CASES[@]} cases"
 
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
@@ -132,6 +132,37 @@ bad=$(sed -n 's/^vfio_cxl_test: \([0-9]*\) bad inputs checked$/\1/p' /tmp/vfio_c
 diag "bad inputs checked by vfio_cxl_test: ${bad:-?}"
 diag "$(grep -E '^(bandwidth|cap:|BAR [0-9])' /tmp/vfio_cxl_test.out)"
 if [ "${bad:-0}" -gt 0 ]; then ok "vfio_cxl_test counted ${bad} bad inputs"; else not_ok "vfio_cxl_test counted its bad inputs"; fi
+
+# cap_matches_host: what VFIO_DEVICE_INFO_CAP_CXL said (vfio_cxl_test's
+# "cap:" line) against what the host's own tools say of the device.
+cap_matches_host() {
+	local cap lsp want got f
+	cap=$(grep -m1 '^cap: ' /tmp/vfio_cxl_test.out) || { echo "vfio_cxl_test printed no capability"; return 1; }
+	lsp=$(lspci -vvv -s "$bdf")
+	capv() { echo "$cap" | sed -n "s/.* $1 \([^ ]*\).*/\1/p"; }
+	echo "$cap"
+	echo "$lsp" | grep -E 'Region 0|Vendor=1e98 ID=0000|CXLCap:'
+	cxl list -R -r "$region" 2>/dev/null | tee /tmp/cxl-list.json | tr -d '\n '; echo
+	# the CXL Device DVSEC where lspci finds it
+	want=$(echo "$lsp" | sed -n 's/.*Capabilities: \[\([0-9a-f]*\) v1\] Designated Vendor-Specific: Vendor=1e98 ID=0000 .*/0x\1/p')
+	[ $((want)) -eq $(($(capv dvsec))) ] || { echo "DVSEC at $want for lspci"; return 1; }
+	# cache and CXL Reset capability as lspci decodes CXLCap
+	f=$(($(capv flags)))
+	echo "$lsp" | grep -q 'CXLCap:.*Cache+' && got=2 || got=0
+	[ $((f & 2)) -eq $got ] || { echo "cache capability differs from lspci"; return 1; }
+	# the component registers fill BAR 0 of this device: lspci's size
+	[ "$(capv comp_bar)" = 0 ] && echo "$lsp" | grep -q 'Region 0: Memory at .*\[size=64K\]' &&
+		[ $(($(capv comp_size))) -eq $((64 << 10)) ] || { echo "component register block differs from BAR 0"; return 1; }
+	# the memory size is the size of the region cxl list shows
+	got=$(tr -d '\n ' < /tmp/cxl-list.json | sed -n 's/.*"size":\([0-9]*\).*/\1/p')
+	[ -n "$got" ] && [ "$got" -eq $(($(capv mem_size))) ] || { echo "cxl list says size ${got:-?}"; return 1; }
+	# as many HDM decoders as the device's HDM Decoder Capability reports
+	got=$(echo "$hdm_before" | sed -n 's/.*decoders=\([0-9]*\).*/\1/p')
+	[ "$got" = "$(capv hdm_count)" ] || { echo "the device has $got HDM decoders"; return 1; }
+	# firmware committed nothing: the host provisioned the region
+	[ $((f & 1)) -eq 0 ]
+}
+check "the capability matches lspci -vvv, cxl list and the device's HDM Decoder Capability" cap_matches_host
 
 hdm_after=$(hdm "$bdf")
 check "what the host's HDM decoders decode is unchanged by the user's decoder programming" bash -c "
