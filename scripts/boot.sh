@@ -5,7 +5,8 @@
 # host's root file system read-only over 9p and run GUEST_SCRIPT (a path
 # relative to the project) inside; without one the guest only boots.
 #
-#   -t TOPOLOGY   topologies/TOPOLOGY.args (default: single)
+#   -t TOPOLOGY   topologies/TOPOLOGY.args (default: single); the kernel
+#                 command line gets topologies/TOPOLOGY.append if present
 #   -T SECONDS    hard timeout of the boot (default: 300)
 #   -o DIR        where console.log and ktap.log go (default: build/results/boot)
 #   -n            no emulated IOMMU (use vfio's no-IOMMU mode in the guest)
@@ -66,6 +67,9 @@ accel_probe() {
 accel=${ACCEL:-$(accel_probe)}
 
 mapfile -t targv < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$targs" | tr -s ' \t' '\n' | sed '/^$/d')
+tappend=
+[ -f "$top/topologies/$topo.append" ] &&
+	tappend=$(sed -e 's/#.*//' "$top/topologies/$topo.append" | tr -s ' \t\n' ' ')
 machine=q35,cxl=on
 cpu=max
 dev=()
@@ -82,7 +86,7 @@ mkdir -p "$out"
 rm -f "$out/console.log" "$out/ktap.log"
 cmdline="console=ttyS0,115200 root=rig-root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 cmdline+=" init=$top/tests/guest/init panic=-1 oops=panic panic_on_warn=0 loglevel=6"
-cmdline+=" $iommu_cmd rig.run=$run${args:+ rig.args=$args} rig.tools=${TOOLS:-build/tools} ${BOOT_APPEND:-}"
+cmdline+=" $iommu_cmd rig.run=$run${args:+ rig.args=$args} rig.tools=${TOOLS:-build/tools} $tappend ${BOOT_APPEND:-}"
 
 qemu=(qemu-system-x86_64 -accel "$accel" -machine "$machine" -cpu "$cpu" -smp 2 -m 1G
 	-display none -monitor none -no-reboot -nodefaults

@@ -7,7 +7,14 @@
 # and CXL Device DVSEC as they were; the upstream vfio selftests run on it;
 # unbinding removes the region; the data written through VFIO is read back
 # by another driver (samples/cxl's cxl_region_owner) from the same device
-# memory.  The NIC (igb, no driver in the rig kernel): a plain vfio-pci
+# memory.  Resets: reset_timing times RESETS (default 1000) resets with the
+# CXL layer and, with disable_cxl=1, without it; a restore made to fail
+# (fail_function on cxl_hdm_commit) fails the reset and takes the memory
+# away until vfio-pci binds the device again; the device removed while its
+# user resets it goes away whole and comes back on a rescan.  Error
+# recovery (errors injected with aer_inject): a non-fatal error leaves the
+# memory usable; a fatal one withholds it until the device is closed.
+# The NIC (igb, no driver in the rig kernel): a plain vfio-pci
 # device as before, with the upstream selftests and the cost of opening it
 # with disable_cxl=0 and =1.  The fallback: with the CXL window full the
 # CXL setup fails and the device is a working plain vfio-pci device, unless
@@ -16,6 +23,10 @@
 MiB=$((1 << 20))
 V=$TOOLS/vfio
 PARAMS=/sys/module/vfio_pci_core/parameters
+# Resets reset_timing times, with and without the CXL layer; the caller's
+# RESETS (e.g. BOOT_APPEND=RESETS=50, which the kernel hands to init) wins.
+RESETS=${RESETS:-1000}
+FAILFN=/sys/kernel/debug/fail_function
 
 bdf=$(cxl_pci_devices | head -n1)
 dev=/sys/bus/pci/devices/$bdf
@@ -26,7 +37,7 @@ done
 
 # The cases of vfio_cxl_test, one test each here.
 mapfile -t CASES < <(VFIO_SELFTESTS_BDF=$bdf "$V/vfio_cxl_test" -l 2>&1 | awk 'NR > 1 && !/^---/ { t = substr($0, 48); if (t ~ /^[a-z0-9_]+$/) print t }')
-ktap_begin boot-vfio-cxl $((30 + ${#CASES[@]}))
+ktap_begin boot-vfio-cxl $((45 + ${#CASES[@]}))
 diag "CXL device $bdf, NIC ${nic:-none}; vfio_cxl_test has ${#CASES[@]} cases"
 
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
@@ -123,14 +134,14 @@ $hdm_before"
 
 head -c $MiB /dev/urandom > /tmp/vfio-cxl.pattern
 env VFIO_SELFTESTS_BDF="$bdf" VFIO_CXL_MEM_SIZE="$size" VFIO_CXL_FIRMWARE=0 \
-	VFIO_CXL_PATTERN=/tmp/vfio-cxl.pattern VFIO_CXL_BW_MIB=16 \
+	VFIO_CXL_PATTERN=/tmp/vfio-cxl.pattern VFIO_CXL_BW_MIB=16 VFIO_CXL_RESETS="$RESETS" \
 	"$V/vfio_cxl_test" > /tmp/vfio_cxl_test.out 2>&1
 diag "vfio_cxl_test exit $?: $(grep -E '^# Totals' /tmp/vfio_cxl_test.out)"
 cat /tmp/vfio_cxl_test.out
 cxl_cases /tmp/vfio_cxl_test.out
 bad=$(sed -n 's/^vfio_cxl_test: \([0-9]*\) bad inputs checked$/\1/p' /tmp/vfio_cxl_test.out)
 diag "bad inputs checked by vfio_cxl_test: ${bad:-?}"
-diag "$(grep -E '^(bandwidth|cap:|BAR [0-9])' /tmp/vfio_cxl_test.out)"
+diag "$(grep -E '^(bandwidth|cap:|BAR [0-9]|reset_timing:|hot reset|DVSEC capability|Status2)' /tmp/vfio_cxl_test.out)"
 if [ "${bad:-0}" -gt 0 ]; then ok "vfio_cxl_test counted ${bad} bad inputs"; else not_ok "vfio_cxl_test counted its bad inputs"; fi
 
 # cap_matches_host: what VFIO_DEVICE_INFO_CAP_CXL said (vfio_cxl_test's
@@ -178,6 +189,162 @@ check "the host's CXL Device DVSEC is unchanged by the user's config writes" bas
 for t in vfio_pci_device_test vfio_dma_mapping_test vfio_iommufd_setup_test; do
 	selftest $t "$bdf"
 done
+
+# ---- A reset whose restore fails ----
+# Every commit of an HDM decoder in a restore fails (-ETIMEDOUT, without
+# touching the device), as if the device never committed.  fail_function's
+# retval is unsigned: -110 is written as its 64-bit two's complement.
+[ -d $FAILFN ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+check "fail_function fails every HDM decoder commit of a restore (cxl_hdm_commit, -ETIMEDOUT)" sh -c "
+	echo cxl_hdm_commit > $FAILFN/inject &&
+	printf '%#x\n' $((-110)) > $FAILFN/cxl_hdm_commit/retval &&
+	echo 100 > $FAILFN/probability && echo -1 > $FAILFN/times &&
+	echo 1 > $FAILFN/interval && echo 0 > $FAILFN/verbose &&
+	echo \"inject: \$(cat $FAILFN/inject); retval \$(cat $FAILFN/cxl_hdm_commit/retval)\""
+dmesg -c > /dev/null
+check "vfio_cxl_test reset_fault: the reset fails with EIO and the memory is gone, the registers stay" bash -c "
+	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_FAULT=restore $V/vfio_cxl_test -t reset_fault 2>&1 |
+		grep -v -E '^#  RUN' | tail -n 30; exit \${PIPESTATUS[0]}"
+check "after the failed restore no HDM decoder of the device is committed or left committing" bash -c "
+	hw=\$($TOOLS/cxl-hdm $bdf) || exit 1; echo \"\$hw\"
+	! echo \"\$hw\" | grep -q 'committed=1' || exit 1
+	for c in \$(echo \"\$hw\" | sed -n 's/^decoder.* ctrl=\\(0x[0-9a-f]*\\) .*/\\1/p'); do
+		[ \$((c & 0x200)) = 0 ] || { echo \"a decoder has Commit set: ctrl=\$c\"; exit 1; }
+	done"
+check "the kernel says the CXL state was not restored" bash -c "
+	dmesg | grep -E 'not restored|not committed|decoder[0-9.]*:'
+	dmesg | grep -q 'vfio-pci $bdf: CXL state not restored after reset'"
+no_fail_injection
+dmesg -c > /dev/null
+check "with the injection removed vfio-pci binds the device again, with a fresh region" bash -c "
+	$(declare -f vfio_bind vfio_unbind driver_of regions); CXLSYS=$CXLSYS
+	[ -z \"\$(cat $FAILFN/inject)\" ] || { echo 'fail_function still injects:'; cat $FAILFN/inject; exit 1; }
+	vfio_unbind $bdf && vfio_bind $bdf || { echo 'vfio-pci did not bind again'; dmesg; exit 1; }
+	dmesg | grep -E 'vfio|cxl'
+	echo \"regions: \$(regions)\"
+	dmesg | grep -q 'vfio-pci $bdf: CXL memory provisioned region' && [ -n \"\$(regions)\" ]"
+check "vfio_cxl_test reset passes on the device bound again" bash -c "
+	env VFIO_SELFTESTS_BDF=$bdf $V/vfio_cxl_test -t reset 2>&1 |
+		grep -v -E '^#  RUN' | tail -n 12; exit \${PIPESTATUS[0]}"
+
+# ---- Error recovery ----
+# aer_inject reports an error from the device as if it had signalled one.
+# Uncorrectable, non-fatal (Completion Timeout): nothing is reset, the
+# memory stays usable.  Fatal (Malformed TLP): the PCI core resets the link
+# behind the driver's back; vfio-pci withholds the memory at once, a reset
+# cannot restore it while the BARs are gone (-EIO), and closing the device
+# (vfio-pci reloads its config space and resets it) brings it back.
+if [ -c /dev/aer_inject ] && ls /sys/bus/pci_express/devices/ 2>/dev/null | grep -q ':pcie002$'; then
+	dmesg -c > /dev/null
+	check "a non-fatal error leaves the CXL memory usable across VFIO_DEVICE_RESET" bash -c "
+		out=\$($TOOLS/vfio-info $bdf cxl-cmd '$TOOLS/aer-inject $bdf 0x4000 && sleep 2' 2>&1); rc=\$?
+		echo \"\$out\" | grep -E 'CXL:|RESET|inject'; dmesg -c | grep -E 'AER|CXL|vfio'
+		[ \$rc = 0 ] && echo \"\$out\" | grep -q 'read() of the memory then: ok' &&
+		echo \"\$out\" | grep -q 'afterwards the mapping reads the same pattern'"
+	check "a fatal error withholds the CXL memory; the reset after it reports EIO" bash -c "
+		out=\$($TOOLS/vfio-info $bdf cxl-cmd '$TOOLS/aer-inject $bdf 0x40000 && sleep 3' 2>&1)
+		echo \"\$out\" | grep -E 'CXL:|RESET|inject'; dmesg | grep -E 'AER|CXL|vfio'
+		echo \"\$out\" | grep -q 'read() of the memory then: Input/output error' &&
+		echo \"\$out\" | grep -q 'VFIO_DEVICE_RESET: Input/output error' &&
+		dmesg | grep -q 'vfio-pci $bdf: CXL memory withheld until the device is reset' &&
+		dmesg | grep -q 'AER: device recovery successful'"
+	check "closing the device after the fatal error gives the memory back" bash -c "
+		dmesg | grep -q 'vfio-pci $bdf: CXL state restored after reset, CXL memory enabled again' &&
+		$TOOLS/vfio-info $bdf cxl-reset | grep -E 'CXL:|RESET'"
+else
+	skip "error recovery: non-fatal error" "no /dev/aer_inject or no AER service on the root port"
+	skip "error recovery: fatal error" "no /dev/aer_inject or no AER service on the root port"
+	skip "error recovery: memory back after close" "no /dev/aer_inject or no AER service on the root port"
+fi
+
+# ---- The device removed while its user resets it ----
+# remove_during_reset resets the device in a loop, its mapping faulting in,
+# until the removal asks for the device (the request eventfd); the removal
+# completes when the test closes the device.  Then a rescan brings it back.
+# tasks PID...: where the tasks of the processes wait.
+tasks() {
+	local p t
+	for p in "$@"; do
+		for t in /proc/$p/task/*; do
+			[ -e "$t" ] || continue
+			echo "$t ($(cat "$t/comm" 2>/dev/null)) in $(cat "$t/wchan" 2>/dev/null):"
+			cat "$t/stack" 2>/dev/null
+		done
+	done
+}
+alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+# gone SECONDS PID...: the processes ended within SECONDS.
+gone() {
+	local i t=$1
+	shift
+	for i in $(seq $((t * 10))); do alive "$@" || return 0; sleep 0.1; done
+	! alive "$@"
+}
+rm_mem=$(memdev_of "$bdf")
+rm_region=$(regions)
+rm_out=/tmp/vfio_cxl_remove.out
+env VFIO_SELFTESTS_BDF="$bdf" VFIO_CXL_REMOVE=1 "$V/vfio_cxl_test" -t remove_during_reset > $rm_out 2>&1 &
+tpid=$!
+for i in $(seq 600); do
+	grep -q '^remove_during_reset: ready' $rm_out && break
+	alive $tpid || break
+	sleep 0.1
+done
+rrc=none rm_hung=
+if grep -q '^remove_during_reset: ready' $rm_out; then
+	rm_start=$(date +%s%N)
+	echo 1 > "$dev/remove" &
+	rpid=$!
+else
+	kill $tpid 2>/dev/null
+	rpid=
+fi
+# Both end within seconds; a hang is reported, not waited out.
+if gone 120 $tpid $rpid; then
+	wait $tpid; trc=$?
+	[ -n "$rpid" ] && { wait $rpid; rrc=$?; }
+	[ -n "$rpid" ] && diag "the removal took $((($(date +%s%N) - rm_start) / 1000000)) ms"
+else
+	rm_hung=1 trc=hung
+	[ -n "$rpid" ] && rrc=hung
+	diag "after 120 s the test or the removal still runs:
+$(ps -eo pid,stat,wchan:32,args | grep -E 'vfio_cxl_test|remove' | grep -v grep)
+$(tasks $(pgrep -f vfio_cxl_test) $rpid)
+$(dmesg | tail -n 40)"
+fi
+check "vfio_cxl_test remove_during_reset: resets go on until the removal asks for the device" bash -c "
+	grep -v -E '^#  RUN' $rm_out | tail -n 20; echo 'test exit $trc, remove exit $rrc'
+	[ $trc = 0 ] && [ $rrc = 0 ] && grep -q '^ok 1 vfio_cxl.remove_during_reset\$' $rm_out"
+check "the removed device is gone, with its memdev (${rm_mem:-?}) and region (${rm_region:-?})" bash -c "
+	[ ! -e $dev ] || { echo '$dev is still there'; exit 1; }
+	echo \"CXL devices: \$(ls $CXLSYS | tr '\n' ' ')\"
+	left=
+	for e in $CXLSYS/*; do readlink -f \$e | grep -q '/$bdf/' && left=\"\$left \$(basename \$e)\"; done
+	for e in $rm_mem $rm_region; do [ -e $CXLSYS/\$e ] && left=\"\$left \$e\"; done
+	[ -z \"\$left\" ] || { echo \"left behind:\$left\"; exit 1; }
+	[ -n '$rm_mem' ] && [ -n '$rm_region' ]"
+# A removal that hangs holds the rescan lock: a rescan would hang too.
+if [ -n "$rm_hung" ]; then
+	skip "after a rescan the device is back and cxl_pci binds it" "the test or the removal hangs"
+	skip "vfio-pci binds the device again with a new region" "the test or the removal hangs"
+fi
+[ -z "$rm_hung" ] && check "after a rescan the device is back and cxl_pci binds it" bash -c "
+	$(declare -f driver_of)
+	echo 1 > /sys/bus/pci/rescan || exit 1
+	for i in \$(seq 50); do
+		[ \"\$(driver_of $bdf)\" = cxl_pci ] && ls -d $dev/mem* > /dev/null 2>&1 && break
+		sleep 0.2
+	done
+	echo \"driver: \$(driver_of $bdf); memdev: \$(ls -d $dev/mem* 2>/dev/null)\"
+	[ \"\$(driver_of $bdf)\" = cxl_pci ] && ls -d $dev/mem* > /dev/null 2>&1"
+dmesg -c > /dev/null
+[ -z "$rm_hung" ] && check "vfio-pci binds the device again with a new region, and vfio_cxl_test leaves its pattern there" bash -c "
+	$(declare -f vfio_bind driver_of)
+	vfio_bind $bdf || { echo 'vfio-pci did not bind'; dmesg | tail -n 20; exit 1; }
+	dmesg | grep -E 'vfio|cxl'
+	dmesg | grep -q 'vfio-pci $bdf: CXL memory provisioned region' || exit 1
+	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_PATTERN=/tmp/vfio-cxl.pattern $V/vfio_cxl_test -t mem_leave_pattern 2>&1 |
+		grep -v -E '^#  RUN' | tail -n 8; exit \${PIPESTATUS[0]}"
 
 check "unbinding vfio-pci removes the region, frees its HPA and uncommits the decoders" bash -c "
 	$(declare -f vfio_unbind regions committed hdm); bdf=$bdf CXLSYS=$CXLSYS TOOLS=$TOOLS
@@ -278,6 +445,22 @@ check "vfio_cxl_test sees a plain device with disable_cxl=1" bash -c "
 	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_EXPECT=plain $V/vfio_cxl_test -t plain_device 2>&1 |
 		grep -v -E '^#  RUN' | tail -n 12; exit \${PIPESTATUS[0]}"
 selftest vfio_pci_device_test "$bdf"
+check "vfio_cxl_test reset_timing without the CXL layer (disable_cxl=1), $RESETS resets" bash -c "
+	env VFIO_SELFTESTS_BDF=$bdf VFIO_CXL_EXPECT=plain VFIO_CXL_RESETS=$RESETS \
+		$V/vfio_cxl_test -t reset_timing > /tmp/vfio_cxl_plain.out 2>&1; rc=\$?
+	grep -v -E '^#  RUN' /tmp/vfio_cxl_plain.out | tail -n 10; exit \$rc"
+# reset_ratio: us per reset with the CXL layer (the main run) over without.
+reset_ratio() {
+	local c p
+	grep -h '^reset_timing:' /tmp/vfio_cxl_test.out /tmp/vfio_cxl_plain.out
+	c=$(sed -n 's/^reset_timing: cxl: .*, \([0-9.]*\) us per reset, .*/\1/p' /tmp/vfio_cxl_test.out)
+	p=$(sed -n 's/^reset_timing: plain: .*, \([0-9.]*\) us per reset, .*/\1/p' /tmp/vfio_cxl_plain.out)
+	[ -n "$c" ] && [ -n "$p" ] ||
+		{ echo "a reset_timing line is missing (cxl: ${c:-none}, plain: ${p:-none})"; return 1; }
+	awk -v c="$c" -v p="$p" 'BEGIN { if (p <= 0) exit 1
+		printf "us per reset with the CXL layer / without: %d / %d = %.2f\n", c, p, c / p }'
+}
+check "the cost of a reset with the CXL layer against without it" reset_ratio
 check "vfio-pci lets go and cxl_pci takes the device back" bash -c "
 	$(declare -f vfio_unbind); vfio_unbind $bdf; echo 0 > $PARAMS/disable_cxl
 	echo $bdf > /sys/bus/pci/drivers/cxl_pci/bind && sleep 1 && ls -d $dev/mem*"

@@ -77,8 +77,13 @@ static void print_region_type(int dev, unsigned int i)
 	free(r);
 }
 
-/* Pattern in the CXL memory, VFIO_DEVICE_RESET, pattern still there? */
-static int cxl_reset(int dev, const struct vfio_device_info_cap_cxl *c)
+/*
+ * Pattern in the CXL memory, the shell command @cmd if any (whether read()
+ * of the memory works after it is printed), VFIO_DEVICE_RESET, pattern
+ * still there?
+ */
+static int cxl_reset(int dev, const struct vfio_device_info_cap_cxl *c,
+		     const char *cmd)
 {
 	struct vfio_region_info r = { .argsz = sizeof(r), .index = c->mem_region_index };
 	size_t len = 1 << 20, i;
@@ -92,12 +97,23 @@ static int cxl_reset(int dev, const struct vfio_device_info_cap_cxl *c)
 	for (i = 0; i < len / 4; i++)
 		m[i] = i * 2654435761u;
 	printf("CXL: wrote a 1 MiB pattern through the mmap\n");
+	fflush(stdout);
+	if (cmd) {
+		unsigned long long v;
+
+		if (system(cmd))
+			return fail(cmd);
+		printf("%s: done\n", cmd);
+		printf("CXL: read() of the memory then: %s\n",
+		       pread(dev, &v, sizeof(v), r.offset) == sizeof(v) ?
+		       "ok" : strerror(errno));
+	}
 	if (ioctl(dev, VFIO_DEVICE_RESET))
 		return fail("VFIO_DEVICE_RESET");
 	printf("VFIO_DEVICE_RESET: done\n");
 	for (i = 0; i < len / 4; i++)
 		bad += m[i] != (unsigned int)(i * 2654435761u);
-	printf("CXL: after the reset the mapping reads %s\n",
+	printf("CXL: afterwards the mapping reads %s\n",
 	       bad ? "something else" : "the same pattern");
 	munmap(m, len);
 	return bad ? 1 : 0;
@@ -116,8 +132,9 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	if (argc < 2 || (argc == 3 && strcmp(argv[2], "reset") &&
-			 strcmp(argv[2], "cxl-reset")) || argc > 3) {
-		fprintf(stderr, "usage: vfio-info BDF [reset|cxl-reset]\n");
+			 strcmp(argv[2], "cxl-reset")) ||
+	    (argc == 4 && strcmp(argv[2], "cxl-cmd")) || argc > 4) {
+		fprintf(stderr, "usage: vfio-info BDF [reset|cxl-reset|cxl-cmd COMMAND]\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", argv[1]);
@@ -203,12 +220,12 @@ int main(int argc, char **argv)
 		if (irq.count)
 			printf("irq %u count %u flags 0x%x\n", i, irq.count, irq.flags);
 	}
-	if (argc == 3 && !strcmp(argv[2], "cxl-reset")) {
+	if (argc >= 3 && strcmp(argv[2], "reset")) {
 		if (!cxl) {
 			fprintf(stderr, "vfio-info: not a CXL device\n");
 			return 1;
 		}
-		rc = cxl_reset(dev, cxl);
+		rc = cxl_reset(dev, cxl, argc == 4 ? argv[3] : NULL);
 	} else if (argc == 3) {
 		if (ioctl(dev, VFIO_DEVICE_RESET))
 			return fail("VFIO_DEVICE_RESET");
