@@ -7,15 +7,17 @@
 #   make build               the rig kernel, test tools and vfio selftests
 #   make demo                boot it on emulated CXL hardware and show it working
 #   make check [SUITES=...]  every test (make list-suites names them)
+#   make heavy               the opt-in long loops (check.sh heavy)
+#   make measure             the measurements that are not tests
 
 SHELL := /bin/bash
 S := scripts
 TOPO ?= single
 
-.PHONY: help deps base tree export status build demo check list-suites clean distclean
+.PHONY: help deps base tree export status build demo check heavy measure list-suites clean distclean
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+	@sed -n '3,12s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -38,10 +40,16 @@ build: deps
 	@$(S)/build-tools.sh build/linux build/obj build/tools
 
 demo: build
-	@$(S)/boot.sh -t $(TOPO) -T 600 -o build/results/demo tests/guest/demo.sh
+	@$(S)/qemu-boot.sh -t $(TOPO) -T $${BOOT_TIMEOUT:-600} -o build/results/demo tests/guest/demo.sh
 
 check: deps
 	@$(S)/check.sh
+
+heavy: deps
+	@$(S)/check.sh heavy
+
+measure: build
+	@$(S)/measure.sh
 
 list-suites:
 	@$(S)/check.sh --list

@@ -14,5 +14,5 @@ for c in "$top"/tests/tools/*.c; do
 	gcc -O2 -Wall -Wextra -Werror -isystem "$obj/usr/include" -o "$out/$b" "$c"
 done
 make -s -C "$tree/tools/testing/selftests/vfio" KHDR_INCLUDES="-isystem $obj/usr/include" \
-	OUTPUT="$out/vfio" -j"$(nproc)" >/dev/null
+	OUTPUT="$out/vfio" -j"$JOBS" >/dev/null
 say "tools in $out"

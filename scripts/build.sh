@@ -12,10 +12,8 @@ obj=${OBJ:-$top/build/obj}
 [ -d "$tree" ] || die "no tree at $tree: run 'make tree' first"
 frags=("$@")
 [ ${#frags[@]} -gt 0 ] || frags=("$top/config/rig.config")
-jobs=${JOBS:-$(nproc)}
-export CCACHE_DIR=${CCACHE_DIR:-$top/build/ccache}
-cc="ccache gcc"
-command -v ccache >/dev/null || cc=gcc
+jobs=$JOBS
+cc=$KCC
 
 mkdir -p "$obj"
 cat "${frags[@]}" > "$obj/.fragment"

@@ -1,53 +1,64 @@
 #!/usr/bin/env bash
-# check.sh: every test of the series, or the suites named in $SUITES.
+# check.sh [--help | --list | SUITE...]: every test of the series, or the
+# suites named (on the command line, or in $SUITES).
 #
 # The series is tested as the patch files say, not as build/linux happens to
 # be: the apply suite makes build/check/linux (base + git am of
 # patches/series), and the kernel and tools for the boot suites are built
 # from it into build/check/.  Each suite leaves its KTAP in
-# build/results/SUITE.ktap.  The last line is "N passed, N failed, N skipped";
-# the exit status is non-zero when anything failed.
+# build/results/SUITE.ktap.  The closing lines list every skipped test with
+# its reason, then "N passed, N failed, N skipped"; the exit status is
+# non-zero when anything failed.
+#
+# The default suites are those of `--list`; the opt-in ones (`--list`, after
+# the blank line) run only when named.  STRICT=1 turns every skip whose
+# reason starts with "missing:" (a tool or package that is not installed)
+# into a failure.  The README's "Environment" table lists every knob.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export TOP
 . "$TOP/scripts/lib.sh"
 export CHECK=$TOP/build/check RESULTS=$TOP/build/results
 export CHECK_TREE=$CHECK/linux
-ALL="apply checkpatch bisect sparse kerneldoc coccicheck vfio-cxl-off modular cxl-mock kunit rig boot-single boot-owner boot-vfio-cxl boot-switch boot-interleave"
-[ "${1:-}" = --list ] && { printf '%s\n' $ALL; exit 0; }
+ALL="harness apply checkpatch bisect sparse kerneldoc coccicheck docs vfio-cxl-off modular build-i386 cxl-mock kunit rig boot-single boot-owner boot-vfio-cxl boot-switch boot-interleave coverage"
+# Opt-in: the long loops (heavy: the vfio-cxl suite with RESETS=1000) and
+# the KASAN kernel with every boot suite on it.
+OPTIN="heavy kasan"
+usage() { sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//p}' "$0"; }
+case ${1:-} in
+-h|--help) usage; exit 0 ;;
+--list) printf '%s\n' $ALL; echo; printf '%s\n' $OPTIN; exit 0 ;;
+-*) usage >&2; die "unknown option $1" ;;
+esac
+[ $# -gt 0 ] && SUITES="$*"
 suites=${SUITES:-$ALL}
 for s in $suites; do
-	case " $ALL " in *" $s "*) ;; *) die "unknown suite '$s' (make list-suites)" ;; esac
+	case " $ALL $OPTIN " in *" $s "*) ;; *) die "unknown suite '$s' (check.sh --list)" ;; esac
 done
+export STRICT=${STRICT:-0}
 mkdir -p "$CHECK" "$RESULTS"
 t0=$(date +%s)
 
-# run_suite NAME CMD...: run a suite, keep its KTAP, print a summary line.
+# run_suite NAME CMD...: run a suite, keep its KTAP, print a summary line and
+# the tests that failed.
 run_suite() {
 	local name=$1 t=$(date +%s)
 	shift
 	"$@" > "$RESULTS/$name.ktap" 2> "$RESULTS/$name.stderr"
 	printf '%-16s %s (%ss)\n' "$name" "$(tally "$RESULTS/$name.ktap" | tr '\n' ' ')" $(( $(date +%s) - t ))
 	grep -a -E '^not ok ' "$RESULTS/$name.ktap" | grep -v '# TODO' | sed 's/^/    /'
-}
-
-# tally FILE: "P F S X" for a KTAP document: passed, failed, skipped and
-# expected failures (not ok # TODO, counted as passed); a plan that the
-# results do not fill counts the missing tests as failed.
-tally() {
-	awk '
-		/^1\.\.[0-9]+/ { if (!plan) plan = substr($0, 4) + 0 }
-		/^ok / { n++; if (/# *SKIP/) s++; else p++ }
-		/^not ok / { n++; if (/# *TODO/) x++; else f++ }
-		END { if (plan > n) f += plan - n; if (!plan && !n) f++
-		      printf "%d passed, %d failed, %d skipped%s\n", p + x, f, s, x ? " (" x " expected failures)" : "" }' "$1"
+	if [ "$STRICT" = 1 ]; then
+		grep -a -E '^ok .*# *SKIP missing:' "$RESULTS/$name.ktap" | sed 's/^/    STRICT=1, failed: /'
+	fi
+	printf '%s %s\n' "$name" $(( $(date +%s) - t )) >> "$RESULTS/times"
 }
 
 need_kernel() {
-	case " $suites " in *" bisect "*|*" sparse "*|*" rig "*|*" boot-"*) return 0 ;; esac
+	case " $suites " in *" bisect "*|*" sparse "*|*" rig "*|*" boot-"*|*" heavy "*|*" kasan "*|*" coverage "*) return 0 ;; esac
 	return 1
 }
 
+: > "$RESULTS/times"
 # The tree is needed by every suite: make it even when apply is not asked for.
 run_suite apply bash "$TOP/tests/suites/apply.sh"
 if grep -q '^not ok' "$RESULTS/apply.ktap"; then
@@ -67,12 +78,13 @@ if need_kernel; then
 		# Never boot a kernel left from an earlier run in its place.
 		rm -f "$CHECK/obj/arch/x86/boot/bzImage"
 	fi
+	printf 'kernel %s\n' $(( $(date +%s) - t )) >> "$RESULTS/times"
 fi
 
 for s in $suites; do
 	case $s in
 	apply) ;;
-	boot-*) run_suite "$s" bash "$TOP/tests/suites/boot.sh" "${s#boot-}" ;;
+	boot-*) run_suite "$s" bash "$TOP/tests/suites/boot-topology.sh" "${s#boot-}" ;;
 	*) run_suite "$s" bash "$TOP/tests/suites/$s.sh" ;;
 	esac
 done
@@ -82,6 +94,15 @@ sel=()
 case " $suites " in *" apply "*) ;; *) sel+=("$RESULTS/apply.ktap") ;; esac
 for s in $suites; do sel+=("$RESULTS/$s.ktap"); done
 
+# Every skip, with its reason, before the count.
+skips=$(for f in "${sel[@]}"; do
+	n=$(basename "$f" .ktap)
+	grep -a -E '^ok [0-9]+ .*# *SKIP' "$f" 2>/dev/null | sed -E "s/^ok [0-9]+ /$n: /; s/ *# *SKIP */ -- skipped: /"
+done)
+if [ -n "$skips" ]; then
+	echo "skipped tests and why:"
+	echo "$skips" | sed 's/^/    /'
+fi
 summary=$(for f in "${sel[@]}"; do tally "$f"; done | awk '
 	{ p += $1; f += $3; s += $5 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }')
 echo "$summary"

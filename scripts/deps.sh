@@ -9,7 +9,7 @@ set -euo pipefail
 
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev cpio ccache git perl python3
       xz-utils zstd sparse coccinelle pciutils ndctl busybox-static kmod
-      uuid-dev python3-ply python3-git)
+      uuid-dev python3-ply python3-git python3-docutils)
 
 need=()
 for p in "${pkgs[@]}"; do

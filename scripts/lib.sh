@@ -48,3 +48,32 @@ papt_init() {
 	      -o "APT::Architecture=amd64" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
 	apt-get "${PAPT[@]}" -q update >&2
 }
+
+# Build settings every script shares (README, "Environment").  JOBS: make's
+# -j.  KCC: the compiler, through ccache when it is installed.  The cache is
+# ccache's own (CCACHE_DIR, by default the user's), so that `make demo`,
+# `make check` and a fresh clone of the project share it; CCACHE_BASEDIR
+# makes the paths of build/linux, build/check/linux and any clone hash
+# alike, since every object tree sits next to its source tree.
+JOBS=${JOBS:-$(nproc)}
+KCC=gcc
+if command -v ccache >/dev/null; then
+	KCC="ccache gcc"
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
+	export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+fi
+export JOBS KCC
+
+# tally FILE: "P F S" for a KTAP document: passed, failed, skipped.
+# Expected failures (not ok # TODO) count as passed; a plan that the
+# results do not fill counts the missing tests as failed; with STRICT=1 a
+# skip for something missing counts as failed.
+tally() {
+	awk -v strict="${STRICT:-0}" '
+		/^1\.\.[0-9]+/ { if (!plan) plan = substr($0, 4) + 0 }
+		/^ok / { n++; if (/# *SKIP/) { if (strict == 1 && /# *SKIP missing:/) f++; else s++ } else p++ }
+		/^not ok / { n++; if (/# *TODO/) x++; else f++ }
+		END { if (plan > n) f += plan - n; if (!plan && !n) f++
+		      printf "%d passed, %d failed, %d skipped%s\n", p + x, f, s, x ? " (" x " expected failures)" : "" }' "$1"
+}
+

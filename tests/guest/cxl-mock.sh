@@ -31,8 +31,8 @@ ACCEL=/sys/bus/platform/devices/cxl_type2_accel.0
 PERM="Operation not permitted"
 # The modules cxl_test replaces: modprobe must find its builds of them.
 REPLACED="cxl_core cxl_acpi cxl_port cxl_mem cxl_pmem"
-# What boot.sh counts as a splat.
-SPLAT='WARNING:|BUG:|Oops|general protection fault|KASAN:|UBSAN:|unreferenced object|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|kernel BUG at'
+# What the rig counts as a splat (scripts/qemu-boot.sh).
+SPLAT=$(cat "$RIG/scripts/splat.ere")
 
 plan=2
 for c in "${CASES[@]}"; do set -- $c; plan=$((plan + 2 + NTESTS[$3])); done

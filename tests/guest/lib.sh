@@ -16,10 +16,14 @@ diag() { local l; while IFS= read -r l; do ktap_emit "# $l"; done <<< "$*"; }
 ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1"; }
 not_ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "not ok $_ktap_n $1${2:+ # $2}"; }
 skip() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1 # SKIP $2"; }
+# running NAME: say on the console which test starts, so that the report of
+# a boot that times out (scripts/qemu-boot.sh) names it.
+running() { printf 'rig: running test %d: %s\n' $((_ktap_n + 1)) "$1"; }
 # check NAME CMD...: ok when CMD succeeds; its output becomes diagnostics.
 check() {
 	local name=$1 out rc
 	shift
+	running "$name"
 	out=$("$@" 2>&1); rc=$?
 	[ -n "$out" ] && diag "$out"
 	if [ $rc -eq 0 ]; then ok "$name"; else not_ok "$name"; fi
@@ -39,6 +43,20 @@ xfail() {
 		diag "expected failure passed: remove the TODO mark"
 		not_ok "$name"
 	fi
+}
+
+# wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds; fails
+# (with CMD's last output) when it has not within SECONDS.
+wait_for() {
+	local t=$1 i out
+	shift
+	for i in $(seq $((t * 10))); do
+		out=$("$@" 2>&1) && return 0
+		sleep 0.1
+	done
+	[ -n "$out" ] && echo "$out"
+	echo "wait_for: '$*' not true after ${t}s"
+	return 1
 }
 
 # cxl_pci_devices: BDFs of PCI devices of class CXL memory (0x050210).

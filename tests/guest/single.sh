@@ -157,7 +157,7 @@ if fail_next_commit 5 2>/tmp/err; then
 	check "a failed restore is reported, touches nothing more, warns and taints" failed
 else
 	skip "a failed restore is reported, touches nothing more, warns and taints" \
-		"fail_function cannot inject into cxl_hdm_commit: $(cat /tmp/err)"
+		"missing: fail_function cannot inject into cxl_hdm_commit: $(cat /tmp/err)"
 fi
 check "the resets left the device enumerated and bound to cxl_pci" \
 	sh -c "[ \"\$(basename \$(readlink /sys/bus/pci/devices/$bdf/driver))\" = cxl_pci ] && cxl list -m $mem"

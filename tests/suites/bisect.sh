@@ -36,7 +36,7 @@ kbuild() {
 	make -s -C "$CHECK_TREE" O="$obj" olddefconfig >/dev/null 2>&1
 	for d in "${build_dirs[@]}"; do [ -d "$CHECK_TREE/$d" ] && have+=("$d"); done
 	if [ ${#have[@]} -eq 0 ]; then : > "$2"; return 0; fi
-	make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" W=1 "${have[@]}" > "$2" 2>&1
+	make -C "$CHECK_TREE" O="$obj" CC="$KCC" -j"$JOBS" W=1 "${have[@]}" > "$2" 2>&1
 }
 start=$(git -C "$CHECK_TREE" rev-parse HEAD)
 mkdir -p "$obj"

@@ -5,7 +5,7 @@
 # lacks OCaml scripting; some have no report mode) is listed, not counted.
 . "$TOP/tests/suites/lib.sh"
 ktap_begin 1
-command -v spatch >/dev/null || { ok "coccicheck" "SKIP spatch is not installed"; exit 0; }
+command -v spatch >/dev/null || { ok "coccicheck" "SKIP missing: spatch (Debian package coccinelle)"; exit 0; }
 # What to check: the series' subsystems whole, and any other touched C file
 # alone (a one-line fix in kernel/ should not cost a coccicheck of kernel/).
 SUBSYS="drivers/cxl drivers/vfio/pci"

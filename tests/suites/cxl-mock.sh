@@ -23,7 +23,7 @@ if modular_config >> "$log" 2>&1 && modular_build >> "$log" 2>&1; then
 	host+=("ok the modular kernel builds")
 	krel=$(cat "$obj/include/config/kernel.release")
 	rm -rf "$stage"
-	if make -C "$CHECK_TREE" O="$obj" M=tools/testing/cxl MO="$mock" CC="ccache gcc" -j"$(nproc)" >> "$log" 2>&1 &&
+	if make -C "$CHECK_TREE" O="$obj" M=tools/testing/cxl MO="$mock" CC="$KCC" -j"$JOBS" >> "$log" 2>&1 &&
 	   make -s -C "$CHECK_TREE" O="$obj" INSTALL_MOD_PATH="$stage" modules_install >> "$log" 2>&1 &&
 	   make -s -C "$CHECK_TREE" O="$obj" M=tools/testing/cxl MO="$mock" INSTALL_MOD_PATH="$stage" \
 		modules_install >> "$log" 2>&1 &&
@@ -38,16 +38,14 @@ fi
 ran=0
 if [[ ${host[-1]} == ok* ]]; then
 	ran=1
-	KERNEL=$obj/arch/x86/boot/bzImage "$TOP/scripts/boot.sh" -q -n -t none -T "${BOOT_TIMEOUT:-600}" \
+	KERNEL=$obj/arch/x86/boot/bzImage "$TOP/scripts/qemu-boot.sh" -q -n -t none -T "${BOOT_TIMEOUT:-600}" \
 		-o "$out" tests/guest/cxl-mock.sh "${stage#"$TOP"/}" > "$out.boot.log" 2>&1
 	rc=$?
 fi
 
-# The guest's KTAP (CRLF from the serial port), completed to its plan.
-ktap=
-[ $ran = 1 ] && ktap=$(tr -d '\r' 2>/dev/null < "$out/ktap.log")
-plan=$(echo "$ktap" | grep -a -m1 -E '^1\.\.[0-9]+' | cut -d. -f3)
-plan=${plan:-0}
+# The guest's KTAP, completed to its plan.
+plan=0
+[ $ran = 1 ] && plan=$(guest_plan "$out/ktap.log")
 ktap_begin $((${#host[@]} + plan + 1))
 for r in "${host[@]}"; do
 	_n=$((_n + 1)); echo "${r/ok /ok $_n }"
@@ -58,23 +56,9 @@ case ${host[-1]} in not*)
 		echo "tools/testing/cxl/Kbuild names cxl_core's objects itself: one added to drivers/cxl/core/Makefile must be added there too" | diag
 	;;
 esac
-got=0
-if [ $ran = 1 ]; then
-	while IFS= read -r l; do
-		case $l in
-		'ok '*|'not ok '*) got=$((got + 1)); _n=$((_n + 1)); echo "$l" | sed -E "s/^(ok|not ok) [0-9]+/\1 $_n/" ;;
-		'#'*) echo "$l" ;;
-		esac
-	done < <(echo "$ktap" | grep -a -v -E '^(KTAP version|1\.\.)')
-fi
-while [ $got -lt "$plan" ]; do
-	got=$((got + 1)); _n=$((_n + 1)); echo "not ok $_n guest test $got did not report (the boot ended early)"
-done
+[ $ran = 1 ] && guest_results "$out/ktap.log"
 if [ $ran = 0 ]; then not_ok "boot: not run, nothing to boot"
 else
 	diag < "$out.boot.log"
-	if [ $rc -eq 124 ]; then not_ok "boot: timed out"
-	elif [ $rc -eq 125 ]; then not_ok "boot: completed, no kernel splat"
-	elif [ "$plan" = 0 ]; then not_ok "boot: the guest suite reported nothing"
-	else ok "boot: completed, no kernel splat ($(cut -d' ' -f1,3 "$out/boot.time")s)"; fi
+	boot_verdict $rc "$out" "$plan" boot
 fi

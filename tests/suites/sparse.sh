@@ -4,8 +4,8 @@
 . "$TOP/tests/suites/lib.sh"
 obj=$CHECK/obj-bisect
 ktap_begin 1
-if ! sp=$("$TOP/scripts/sparse.sh" "$CHECK_TREE" 2>"$CHECK/sparse-tool.err"); then
-	ok "sparse: no new warnings" "SKIP no sparse that can check v7.3: $(tail -n1 "$CHECK/sparse-tool.err")"
+if ! sp=$("$TOP/scripts/get-sparse.sh" "$CHECK_TREE" 2>"$CHECK/sparse-tool.err"); then
+	ok "sparse: no new warnings" "SKIP missing: a sparse that can check v7.3: $(tail -n1 "$CHECK/sparse-tool.err")"
 	exit 0
 fi
 mapfile -t dirs < <({ printf '%s\n' drivers/cxl/ drivers/vfio/pci/;
@@ -17,7 +17,7 @@ run() {
 	git -C "$CHECK_TREE" checkout -q "$1" &&
 	cp "$CHECK/obj/.config" "$obj/.config" &&
 	make -s -C "$CHECK_TREE" O="$obj" olddefconfig >/dev/null 2>&1 &&
-	make -C "$CHECK_TREE" O="$obj" CC="ccache gcc" -j"$(nproc)" C=2 CHECK="$sp" "${dirs[@]}" > "$2" 2>&1
+	make -C "$CHECK_TREE" O="$obj" CC="$KCC" -j"$JOBS" C=2 CHECK="$sp" "${dirs[@]}" > "$2" 2>&1
 }
 start=$(git -C "$CHECK_TREE" rev-parse HEAD)
 mkdir -p "$obj"

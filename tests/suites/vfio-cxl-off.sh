@@ -33,9 +33,7 @@
 # built in cannot call into a module); CXL_BUS=n hides it.
 . "$TOP/tests/suites/lib.sh"
 export LC_ALL=C
-export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
-cc="ccache gcc"
-command -v ccache >/dev/null || cc=gcc
+cc=$KCC
 work=$CHECK/vfio-cxl-off
 src_base=$work/base-src
 log=$work/build.log
@@ -78,8 +76,8 @@ base_tree() {
 kbuild() {
 	mkdir -p "$2" &&
 	make -s -C "$1" O="$2" CC="$cc" KCONFIG_ALLCONFIG="$frag" allnoconfig &&
-	make -s -C "$1" O="$2" CC="$cc" -j"$(nproc)" prepare &&
-	make -C "$1" O="$2" CC="$cc" -j"$(nproc)" drivers/vfio/pci/
+	make -s -C "$1" O="$2" CC="$cc" -j"$JOBS" prepare &&
+	make -C "$1" O="$2" CC="$cc" -j"$JOBS" drivers/vfio/pci/
 }
 
 t=$(date +%s)

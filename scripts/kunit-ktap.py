@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""kunit-ktap.py JSON: kunit.py's JSON results as one flat KTAP document.
+
+The JSON is what `kunit.py parse --json` (or `run --json`) wrote: kunit.py's
+own parser, which checks every nested plan.  Each test case becomes one
+line, named suite.case.  A suite whose plan its results do not fill, or
+that the parser saw crash or report errors, adds a failing line of its own,
+so that a run that crashed after ten cases of twenty-five does not read as
+ten passed.  A document with no test case at all is one failure.
+"""
+import json
+import sys
+
+
+def walk(group, prefix, out):
+    name = group.get("name", "?")
+    full = name if not prefix else f"{prefix}.{name}"
+    if prefix == "" and name == "KUnit Test Group":
+        full = ""
+    crashed_cases = 0
+    for case in group.get("test_cases", []):
+        status = case.get("status", "FAIL")
+        label = f"{full}.{case['name']}" if full else case["name"]
+        if status == "PASS":
+            out.append(("ok", label, ""))
+        elif status == "SKIP":
+            out.append(("ok", label, "SKIP"))
+        else:
+            if status == "ERROR":
+                crashed_cases += 1
+            out.append(("not ok", label, f"({status})"))
+    for sub in group.get("sub_groups", []):
+        walk(sub, full, out)
+    misc = group.get("misc", {})
+    missing = misc.get("crashed", 0) - crashed_cases
+    if misc.get("errors", 0) > 0 or missing > 0:
+        out.append(("not ok", f"{full or 'kunit'}: the run crashed or ended early",
+                    f"({misc.get('errors', 0)} parser errors, {max(missing, 0)} planned cases missing)"))
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        top = json.load(f)
+    out = []
+    walk(top, "", out)
+    print("KTAP version 1")
+    if not any("crashed or ended early" not in o[1] for o in out):
+        out.append(("not ok", "kunit: no test case reported", ""))
+    print(f"1..{len(out)}")
+    for i, (res, label, extra) in enumerate(out, 1):
+        if extra == "SKIP":
+            print(f"{res} {i} {label} # SKIP")
+        else:
+            print(f"{res} {i} {label}{' ' + extra if extra else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
