@@ -25,7 +25,13 @@
 # Environment: KERNEL (the bzImage), TOOLS (directory, relative to the
 # project, of the test programs the guest uses; default build/tools),
 # BOOT_APPEND (more kernel command line), ACCEL (tcg, the default; kvm; or
-# auto, which uses KVM when a short KVM boot of this kernel reaches init).
+# auto, which uses KVM when a short KVM boot of this kernel reaches init),
+# TCG_THREAD (single, the default: both vCPUs in one host thread; multi:
+# one thread each).  Multi-threaded TCG races with the guest's own changes
+# of the memory map: QEMU 10.0 aborts in iotlb_to_section() ("Assertion
+# `section_index < d->map.sections_nb' failed") when one vCPU accesses the
+# CXL memory window while the other resets the device under it, which
+# the vfio-cxl suite does on purpose; on a loaded host it did in 2 runs of 2.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
@@ -80,6 +86,10 @@ accel_probe() {
 accel=${ACCEL:-tcg}
 [ "$accel" = auto ] && accel=$(accel_probe)
 case $accel in tcg|kvm) ;; *) die "ACCEL=$accel: tcg, kvm or auto" ;; esac
+tcg_thread=${TCG_THREAD:-single}
+case $tcg_thread in single|multi) ;; *) die "TCG_THREAD=$tcg_thread: single or multi" ;; esac
+accel_opt=$accel
+[ "$accel" = tcg ] && accel_opt=tcg,thread=$tcg_thread
 
 mapfile -t targv < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$targs" | tr -s ' \t' '\n' | sed '/^$/d')
 tappend=
@@ -103,7 +113,7 @@ cmdline="console=ttyS0,115200 root=rig-root rootfstype=9p rootflags=trans=virtio
 cmdline+=" init=$top/tests/guest/init panic=-1 oops=panic panic_on_warn=0 loglevel=6"
 cmdline+=" $iommu_cmd rig.run=$run${args:+ rig.args=$args} rig.tools=${TOOLS:-build/tools} $tappend ${BOOT_APPEND:-}"
 
-qemu=(qemu-system-x86_64 -accel "$accel" -machine "$machine" -cpu "$cpu" -smp 2 -m 1G
+qemu=(qemu-system-x86_64 -accel "$accel_opt" -machine "$machine" -cpu "$cpu" -smp 2 -m 1G
 	-display none -monitor "unix:$out/monitor.sock,server=on,wait=off" -no-reboot -nodefaults
 	-kernel "$kernel" -append "$cmdline"
 	-virtfs local,path=/,mount_tag=rig-root,security_model=none,readonly=on,multidevs=remap

@@ -102,20 +102,21 @@ restored() {
 }
 check "a cxl_bus reset keeps the decoders, the DVSEC, the data and an untainted kernel" restored
 
-# What the save and the restore cost, against the reset they surround
-# (function graph durations: wall time of each call; neither sleeps when
-# the hardware commits at once, as QEMU's does).
+# The reset called the save and the restore once each (function graph
+# tracer).  Their durations are printed, not compared: they are timed
+# inside the reset they would be compared with, so save + restore < reset
+# could not fail.  `make measure` reports the cost of a reset with the CXL
+# layer against one without.
 costs() {
 	echo "$timing"
 	eval "$(echo "$timing" | tail -n1)"
 	[ "${saves:-0}" = 1 ] && [ "${restores:-0}" = 1 ] && [ "${resets:-0}" = 1 ] ||
 		{ echo "expected one save and one restore inside one reset"; return 1; }
 	awk -v s="$save_ns" -v r="$restore_ns" -v t="$reset_ns" 'BEGIN {
-		printf "save %.1f us, restore %.1f us, reset %.1f us: save+restore = %.2f%% of the reset\n",
-			s / 1e3, r / 1e3, t / 1e3, 100 * (s + r) / t
-		exit !(s > 0 && r > 0 && s + r < t) }'
+		printf "measured: save %.1f us, restore %.1f us, reset %.1f us\n", s / 1e3, r / 1e3, t / 1e3
+		exit !(s > 0 && r > 0) }'
 }
-check "the reset saved and restored the CXL state once each, in less time than the reset" costs
+check "the reset saved and restored the CXL state once each" costs
 
 # CXL Reset (issue 4) on QEMU: the device has no CXL Reset, so the memdev
 # and region operations must refuse, after their region checks, touching
