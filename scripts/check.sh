@@ -81,13 +81,31 @@ if need_kernel; then
 	printf 'kernel %s\n' $(( $(date +%s) - t )) >> "$RESULTS/times"
 fi
 
+# The boot suites run BOOT_JOBS at a time (default: 2 with single-threaded
+# TCG, where each QEMU takes one host thread; 1 otherwise); their summaries
+# are printed in order once they are all done.  Every other suite runs alone.
+boot_jobs=${BOOT_JOBS:-$([ "${TCG_THREAD:-single}" = single ] && [ "${ACCEL:-tcg}" = tcg ] && echo 2 || echo 1)}
+boots=()
+flush_boots() {
+	local b
+	wait
+	for b in "${boots[@]}"; do cat "$RESULTS/$b.summary"; done
+	boots=()
+}
 for s in $suites; do
 	case $s in
 	apply) ;;
-	boot-*) run_suite "$s" bash "$TOP/tests/suites/boot-topology.sh" "${s#boot-}" ;;
-	*) run_suite "$s" bash "$TOP/tests/suites/$s.sh" ;;
+	boot-*)
+		while [ "$(jobs -rp | wc -l)" -ge "$boot_jobs" ]; do wait -n; done
+		boots+=("$s")
+		run_suite "$s" bash "$TOP/tests/suites/boot-topology.sh" "${s#boot-}" > "$RESULTS/$s.summary" &
+		;;
+	*)
+		[ ${#boots[@]} -gt 0 ] && flush_boots
+		run_suite "$s" bash "$TOP/tests/suites/$s.sh" ;;
 	esac
 done
+[ ${#boots[@]} -gt 0 ] && flush_boots
 
 echo "total time $(( $(date +%s) - t0 ))s; KTAP in build/results/"
 sel=()

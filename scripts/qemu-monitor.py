@@ -1,52 +1,62 @@
 #!/usr/bin/env python3
-"""qemu-monitor.py SOCKET CMD...: send HMP commands to a QEMU monitor.
+"""qemu-monitor.py SOCKET CMD...: run human monitor commands through QMP.
 
-Each CMD is sent in turn and its reply printed, headed by the command.  A
-CMD of the form "sleep:SECONDS" waits instead.  Used by scripts/qemu-boot.sh
-to collect a hung guest's state (sysrq through the emulated keyboard, the
-vCPU registers) before it stops QEMU.  Exits 1 when the monitor cannot be
-reached.
+SOCKET is QEMU's QMP socket (-qmp unix:SOCKET,server=on,wait=off).  Each CMD
+is an HMP command line ("sendkey alt-sysrq-t", "info registers -a"), run
+with QMP's human-monitor-command so that its reply comes back as plain
+text, printed under a "## CMD" heading.  Used by scripts/qemu-boot.sh to
+collect a hung guest's state before it stops QEMU.  Exits 1 when QMP cannot
+be reached or refuses a command.
 """
+import json
 import socket
 import sys
-import time
 
 
-def read_prompt(sock, deadline):
-    buf = b""
-    while not buf.endswith(b"(qemu) ") and time.monotonic() < deadline:
-        try:
-            chunk = sock.recv(65536)
-        except socket.timeout:
-            continue
-        if not chunk:
-            break
-        buf += chunk
-    return buf.decode(errors="replace")
+class Qmp:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(path)
+        self.buf = b""
+        self.read()                      # the greeting
+        self.call("qmp_capabilities")
+
+    def read(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise OSError("QMP closed the connection")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def call(self, cmd, **args):
+        self.sock.sendall(json.dumps({"execute": cmd, "arguments": args}).encode() + b"\n")
+        while True:
+            msg = self.read()
+            if "event" in msg:
+                continue
+            if "error" in msg:
+                raise OSError(f"{cmd}: {msg['error'].get('desc')}")
+            return msg.get("return")
 
 
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(1)
     try:
-        sock.connect(sys.argv[1])
-    except OSError as e:
+        qmp = Qmp(sys.argv[1])
+        for cmd in sys.argv[2:]:
+            if cmd == "quit":
+                qmp.call("quit")
+                continue
+            out = qmp.call("human-monitor-command", **{"command-line": cmd})
+            print(f"## {cmd}")
+            print((out or "").rstrip())
+    except (OSError, ValueError) as e:
         print(f"qemu-monitor: {sys.argv[1]}: {e}", file=sys.stderr)
         return 1
-    read_prompt(sock, time.monotonic() + 5)
-    for cmd in sys.argv[2:]:
-        if cmd.startswith("sleep:"):
-            time.sleep(float(cmd[6:]))
-            continue
-        sock.sendall(cmd.encode() + b"\n")
-        reply = read_prompt(sock, time.monotonic() + 20)
-        lines = reply.replace("\r", "").split("\n")
-        # The monitor echoes the command and ends with its prompt.
-        body = [l for l in lines if l.strip() not in (cmd, "(qemu)") and not l.startswith("(qemu) ")]
-        print(f"## {cmd}")
-        print("\n".join(body).strip())
     return 0
 
 
