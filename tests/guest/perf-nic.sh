@@ -2,7 +2,7 @@
 # on the igb NIC of topology vfio-cxl, five runs, the best and the mean
 # "Avg init time" per IOMMU mode.  Boot it once with the rig kernel and once
 # with a kernel built with CONFIG_VFIO_CXL_CORE=n to compare the two:
-#   KERNEL=<bzImage> scripts/boot.sh -t vfio-cxl tests/guest/perf-nic.sh
+#   KERNEL=<bzImage> scripts/qemu-boot.sh -t vfio-cxl tests/guest/perf-nic.sh
 . "$RIG/tests/guest/lib.sh"
 V=$TOOLS/vfio
 nic=
