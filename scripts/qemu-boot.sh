@@ -145,7 +145,9 @@ quiet_console() {
 # hang_report: what a kernel developer needs of a guest that did not finish
 # in time, collected while it still runs.
 hang_report() {
-	local r=$out/hang.txt lines mark
+	local - r=$out/hang.txt lines mark
+	# Collect what can be had: a grep that finds nothing must not end it.
+	set +e +o pipefail
 	lines=$(wc -l < "$out/console.log")
 	{
 		echo "boot timed out after ${timeout}s ($accel, topology $topo, ${run:-no guest script})"
@@ -158,8 +160,10 @@ hang_report() {
 	} > "$r"
 	# sysrq through the emulated PS/2 keyboard: w (blocked tasks), d (held
 	# locks, lockdep), l (backtrace of every CPU), t (every task's stack).
+	# First 9: console log level 9, as the task dumps print at KERN_INFO,
+	# which the rig's loglevel=6 keeps off the console.
 	local k
-	for k in w d l t; do
+	for k in 9 w d l t; do
 		"$top/scripts/qemu-monitor.py" "$out/qmp.sock" "sendkey alt-sysrq-$k" > /dev/null 2>&1 || break
 		quiet_console
 	done
@@ -196,7 +200,7 @@ secs=$(echo "$(date +%s.%N) - $start" | bc)
 printf '%s %s %.1f\n' "$accel" "$topo" "$secs" > "$out/boot.time"
 
 if [ $timed_out = 1 ]; then
-	say "boot timed out after ${timeout}s ($accel, $topo); $(sed -n 2p "$out/hang.txt")"
+	say "boot timed out after ${timeout}s ($accel, $topo); $(sed -n 2p "$out/hang.txt" || true)"
 	say "guest state (task stacks, locks, registers) in $out/hang.txt"
 	exit 124
 fi
@@ -210,7 +214,7 @@ lost=$(grep -a -c 'csd: Re-sending CSD lock' "$out/console.log" || true)
 if [ "$lost" -gt 0 ]; then
 	say "the emulator lost $lost IPI(s): the guest re-sent them after 5 s ($(grep -a -c 'csd: CSD lock (#[0-9]*) got unstuck' "$out/console.log" || true) got unstuck; see csd: in $out/console.log)"
 fi
-rc=$(grep -a -o 'rig: done rc=[0-9]*' "$out/console.log" | tail -n1 | cut -d= -f2)
+rc=$(grep -a -o 'rig: done rc=[0-9]*' "$out/console.log" | tail -n1 | cut -d= -f2 || true)
 if [ -z "$rc" ]; then
 	say "the guest did not finish (QEMU exit $qrc); last console lines of $out/console.log:"
 	tr -d '\r' < "$out/console.log" | tail -n 8 | sed 's/^/  /' >&2
