@@ -54,7 +54,10 @@ papt_init() {
 # ccache's own (CCACHE_DIR, by default the user's), so that `make demo`,
 # `make check` and a fresh clone of the project share it; CCACHE_BASEDIR
 # makes the paths of build/linux, build/check/linux and any clone hash
-# alike, since every object tree sits next to its source tree.
+# alike, since every object tree sits next to its source tree.  The price:
+# ccache compiles with those relative paths, so __FILE__ in these kernels
+# reads "../linux/drivers/..." (tests/suites/vfio-cxl-off.sh, which compares
+# object code across trees, turns the base directory off).
 JOBS=${JOBS:-$(nproc)}
 KCC=gcc
 if command -v ccache >/dev/null; then

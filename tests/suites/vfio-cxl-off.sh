@@ -34,6 +34,11 @@
 . "$TOP/tests/suites/lib.sh"
 export LC_ALL=C
 cc=$KCC
+# ccache with CCACHE_BASEDIR hands the compiler source paths relative to
+# the object tree, which -fmacro-prefix-map cannot strip: __FILE__ would
+# then differ between the base's tree and the series'.  Without a base
+# directory ccache compiles the absolute paths kbuild gives it.
+unset CCACHE_BASEDIR
 work=$CHECK/vfio-cxl-off
 src_base=$work/base-src
 log=$work/build.log
