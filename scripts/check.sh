@@ -13,7 +13,8 @@
 # The default suites are those of `--list`; the opt-in ones (`--list`, after
 # the blank line) run only when named.  STRICT=1 turns every skip whose
 # reason starts with "missing:" (a tool or package that is not installed)
-# into a failure.  The README's "Environment" table lists every knob.
+# into a failure.  FAULT=guest-hang:N or FAULT=kunit-crash injects a
+# deliberate failure.  The README's "Environment" table lists every knob.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export TOP
@@ -36,6 +37,16 @@ for s in $suites; do
 	case " $ALL $OPTIN " in *" $s "*) ;; *) die "unknown suite '$s' (check.sh --list)" ;; esac
 done
 export STRICT=${STRICT:-0}
+# FAULT: a deliberate failure, to see what a real one reports.  guest-hang:N
+# makes test N of every guest suite hang (tests/guest/lib.sh, running());
+# kunit-crash adds a KUnit case that oopses, with oops=panic (kunit.sh).
+case ${FAULT:=} in
+'') ;;
+guest-hang:[1-9]*) export BOOT_APPEND="${BOOT_APPEND:-} rig.fault=hang:${FAULT#guest-hang:}" ;;
+kunit-crash) ;;
+*) die "unknown FAULT '$FAULT' (guest-hang:N or kunit-crash)" ;;
+esac
+export FAULT
 mkdir -p "$CHECK" "$RESULTS"
 t0=$(date +%s)
 

@@ -1,15 +1,41 @@
 #!/usr/bin/env python3
-"""kunit-ktap.py JSON: kunit.py's JSON results as one flat KTAP document.
+"""kunit-ktap.py JSON [LOG]: kunit.py's JSON results as one flat KTAP document.
 
 The JSON is what `kunit.py parse --json` (or `run --json`) wrote: kunit.py's
 own parser, which checks every nested plan.  Each test case becomes one
 line, named suite.case.  A suite whose plan its results do not fill, or
 that the parser saw crash or report errors, adds a failing line of its own,
 so that a run that crashed after ten cases of twenty-five does not read as
-ten passed.  A document with no test case at all is one failure.
+ten passed.  A document with no test case at all is one failure.  Given
+the run's raw console (LOG), that line also says where the kernel crashed:
+its first splat (scripts/splat.ere) and the RIP that follows it.
 """
 import json
+import os
+import re
 import sys
+
+CRASH = ""
+
+
+def crash_site(log):
+    """The first splat line of LOG and the first RIP line after it."""
+    ere = os.path.join(os.path.dirname(os.path.abspath(__file__)), "splat.ere")
+    with open(ere) as f:
+        splat = re.compile(f.read().strip())
+    first, rip = None, None
+    with open(log, errors="replace") as f:
+        for line in f:
+            line = re.sub(r"^\[ *[0-9.]+\] ", "", line.rstrip("\r\n"))
+            if first is None:
+                if splat.search(line):
+                    first = line.strip()
+            elif "RIP:" in line:
+                rip = line[line.index("RIP:"):].strip()
+                break
+    if first is None:
+        return ""
+    return f"; kernel: {first}" + (f", {rip}" if rip else "")
 
 
 def walk(group, prefix, out):
@@ -38,10 +64,13 @@ def walk(group, prefix, out):
     missing = misc.get("crashed", 0) - crashed_cases
     if group.get("test_cases") and (misc.get("errors", 0) > 0 or missing > 0):
         out.append(("not ok", f"{full or 'kunit'}: the run crashed or ended early",
-                    f"({misc.get('errors', 0)} parser errors, {max(missing, 0)} planned cases missing)"))
+                    f"({misc.get('errors', 0)} parser errors, {max(missing, 0)} planned cases missing{CRASH})"))
 
 
 def main():
+    global CRASH
+    if len(sys.argv) > 2:
+        CRASH = crash_site(sys.argv[2])
     with open(sys.argv[1]) as f:
         top = json.load(f)
     out = []

@@ -17,8 +17,18 @@ ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1"; }
 not_ok() { _ktap_n=$((_ktap_n + 1)); ktap_emit "not ok $_ktap_n $1${2:+ # $2}"; }
 skip() { _ktap_n=$((_ktap_n + 1)); ktap_emit "ok $_ktap_n $1 # SKIP $2"; }
 # running NAME: say on the console which test starts, so that the report of
-# a boot that times out (scripts/qemu-boot.sh) names it.
-running() { printf 'rig: running test %d: %s\n' $((_ktap_n + 1)) "$1"; }
+# a boot that times out (scripts/qemu-boot.sh) names it.  A kernel command
+# line with rig.fault=hang:N (check.sh's FAULT=guest-hang:N) makes test N
+# hang, blocked in the kernel opening a FIFO that has no writer: the
+# deliberate hang that shows what a timeout reports.
+_rig_fault=$(tr ' ' '\n' < /proc/cmdline 2>/dev/null | sed -n 's/^rig\.fault=//p')
+running() {
+	printf 'rig: running test %d: %s\n' $((_ktap_n + 1)) "$1"
+	if [ "$_rig_fault" = "hang:$((_ktap_n + 1))" ]; then
+		printf 'rig: rig.fault=%s: test %d hangs on purpose\n' "$_rig_fault" $((_ktap_n + 1))
+		mkfifo /tmp/rig-fault-hang && cat /tmp/rig-fault-hang
+	fi
+}
 # check NAME CMD...: ok when CMD succeeds; its output becomes diagnostics.
 check() {
 	local name=$1 out rc

@@ -2,15 +2,15 @@
 # The harness's verdicts can fail.  Fed documents made to be wrong, each
 # piece that turns output into results must report failure: the KUnit
 # conversion (kunit.py's parser) on a run that crashed after ten of its
-# twenty-five cases, the closing count on a plan the results do not fill,
-# STRICT=1 on a skip for a missing tool, the guest KTAP merge on a boot
-# that ended early, the splat pattern on each kind of splat (and on none of
-# the ordinary lines), and the command-line checks of check.sh and
-# qemu-boot.sh.  Each case has a control that must pass.
+# twenty-five cases, naming the crash's site; the closing count on a plan
+# the results do not fill; STRICT=1 on a skip for a missing tool; the guest
+# KTAP merge on a boot that ended early; the splat pattern on each kind of
+# splat (and on none of the ordinary lines); and the command-line checks of
+# check.sh and qemu-boot.sh.  Each case has a control that must pass.
 . "$TOP/tests/suites/lib.sh"
 w=$CHECK/harness
 rm -rf "$w" && mkdir -p "$w"
-ktap_begin 8
+ktap_begin 9
 
 # t NAME CMD...: one test; CMD's output becomes diagnostics.
 t() {
@@ -32,7 +32,9 @@ kunit_log() {
 	for i in $(seq "$n"); do echo "[    1.1$(printf %05d "$i")]     ok $i case_$i"; done
 	if [ "$n" -lt 25 ]; then
 		echo "[    1.200000] BUG: kernel NULL pointer dereference, address: 0000000000000000"
-		echo "[    1.200001] Kernel panic - not syncing: Fatal exception"
+		echo "[    1.200001] Oops: Oops: 0002 [#1] SMP NOPTI"
+		echo "[    1.200002] RIP: 0010:case_11+0x5/0x10"
+		echo "[    1.200003] Kernel panic - not syncing: Fatal exception"
 	else
 		echo "[    1.200000] # cxl_reset: pass:25 fail:0 skip:0 total:25"
 		echo "[    1.200001] ok 1 cxl_reset"
@@ -47,10 +49,11 @@ kunit_case() {
 crashed() {
 	local r; r=$(kunit_case 10); echo "$r"
 	case $r in "10 passed, "[1-9]*" failed"*) ;; *) return 1 ;; esac
-	grep -q 'crashed or ended early' "$w/kunit-10.ktap"
+	grep 'crashed or ended early' "$w/kunit-10.ktap" |
+		grep -q 'kernel: BUG: kernel NULL pointer dereference.*, RIP: 0010:case_11+0x5/0x10'
 }
 complete() { local r; r=$(kunit_case 25); echo "$r"; [ "${r%%,*}" = "25 passed" ] && ! grep -q '^not ok' "$w/kunit-25.ktap"; }
-t "kunit: a run that crashed after 10 of 25 cases fails, naming the suite" crashed
+t "kunit: a run that crashed after 10 of 25 cases fails, naming the suite and where the kernel crashed" crashed
 t "kunit: the same run complete passes 25 (control)" complete
 
 short_plan() {
@@ -111,9 +114,21 @@ cli_check() {
 	out=$("$TOP/scripts/check.sh" no-such-suite 2>&1) && { echo "an unknown suite was accepted"; return 1; }
 	echo "$out" | grep -q "unknown suite 'no-such-suite'" || { echo "$out"; return 1; }
 	"$TOP/scripts/check.sh" --list | grep -qx heavy || { echo "--list does not name the opt-in suites"; return 1; }
-	echo "--help, --list and an unknown suite behave"
+	out=$(FAULT=bogus "$TOP/scripts/check.sh" harness 2>&1) && { echo "an unknown FAULT was accepted"; return 1; }
+	echo "$out" | grep -q "unknown FAULT 'bogus'" || { echo "$out"; return 1; }
+	echo "--help, --list, an unknown suite and an unknown FAULT behave"
 }
-t "check.sh: --help, --list, and an unknown suite refused" cli_check
+t "check.sh: --help, --list, an unknown suite and an unknown FAULT refused" cli_check
+
+# The verdict of a boot that timed out names the test that was running.
+timeout_verdict() {
+	mkdir -p "$w/hung"
+	printf '%s\n' "boot timed out after 40s (tcg, topology single, tests/guest/single.sh)" \
+		"running: rig: running test 3: an HDM decoder commits" "last KTAP lines:" > "$w/hung/hang.txt"
+	local out; out=$(_n=0; boot_verdict 124 "$w/hung" 5 "boot single"); echo "$out"
+	echo "$out" | grep -q '^not ok 1 boot single: timed out in test 3: an HDM decoder commits (guest state in .*/hung/hang.txt)$'
+}
+t "a boot that timed out fails naming the running test and its report" timeout_verdict
 cli_boot() {
 	"$TOP/scripts/qemu-boot.sh" -h | grep -q 'qemu-boot.sh \[options\]' || { echo "no -h"; return 1; }
 	local out

@@ -38,7 +38,7 @@ kunit_ktap() {
 	local prc
 	python3 "$CHECK_TREE/tools/testing/kunit/kunit.py" parse --json="$2" "$1" > "$2.parse" 2>&1
 	prc=$?
-	if [ -s "$2" ] && python3 "$TOP/scripts/kunit-ktap.py" "$2" > "$2.ktap" 2>> "$2.parse"; then
+	if [ -s "$2" ] && python3 "$TOP/scripts/kunit-ktap.py" "$2" "$1" > "$2.ktap" 2>> "$2.parse"; then
 		# kunit.py's summary as diagnostics, after the plan.
 		sed -n '1,2p' "$2.ktap"
 		grep -E 'Testing complete|ERROR|CRASHED|missing' "$2.parse" | head -n 20 | diag
@@ -80,8 +80,14 @@ guest_results() {
 boot_verdict() {
 	local rc=$1 out=$2 plan=$3 what=$4
 	if [ "$rc" -eq 124 ]; then
+		local mark
 		sed -n '1,2p' "$out/hang.txt" 2>/dev/null | diag
-		not_ok "$what: timed out (guest state in ${out#"$TOP"/}/hang.txt)"
+		mark=$(sed -n 's/^running: //p' "$out/hang.txt" 2>/dev/null | head -n 1)
+		case $mark in
+		"rig: running test "*) mark=" in${mark#rig: running}" ;;
+		?*) mark=", last mark: $mark" ;;
+		esac
+		not_ok "$what: timed out$mark (guest state in ${out#"$TOP"/}/hang.txt)"
 	elif [ "$rc" -eq 125 ]; then not_ok "$what: completed, no kernel splat (splat in ${out#"$TOP"/}/console.log)"
 	elif [ "$rc" -eq 126 ]; then not_ok "$what: the guest did not reach its end (${out#"$TOP"/}/console.log)"
 	elif [ "$plan" = 0 ]; then not_ok "$what: the guest suite reported nothing"
