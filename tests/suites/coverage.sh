@@ -3,7 +3,8 @@
 # test per file, naming the builds whose object trees hold its object.  It
 # runs last and reads what the suites before it left under build/check/, so
 # a file that no configuration builds (a driver no config enables, a
-# Kconfig symbol no config sets) fails here instead of going unbuilt.
+# Kconfig symbol no config sets) fails here instead of going unbuilt.  An
+# object counts only when its tree's build links it (members(), below).
 . "$TOP/tests/suites/lib.sh"
 # Object trees, each with the suite that builds it.
 trees=(
@@ -16,6 +17,44 @@ trees=(
 	"$CHECK/vfio-cxl-off/obj-series:vfio-cxl-off (VFIO_CXL_CORE=n)"
 	"$CHECK/tools:the guest's test programs (build-tools.sh)"
 )
+
+# members TREE: the objects TREE's build links for its configuration, one
+# path a line, relative to TREE: the members of vmlinux.a (or, for a build
+# of some directories only, of their built-in.a; both thin archives whose
+# member lists kbuild rewrites when the configuration changes), and the
+# objects of every module a modules.order names (MODULE.mod).  An object
+# left in the tree by an earlier configuration is in neither, so a warm
+# tree cannot count it.
+members() {
+	local d=$1 a m
+	if [ -f "$d/vmlinux.a" ]; then ar t "$d/vmlinux.a"
+	else find "$d" -name built-in.a -print0 2>/dev/null | xargs -0 -r -n1 ar t; fi
+	# A modules.order names its modules relative to the object tree, or,
+	# in an external module build (M=), to the module directory, as the
+	# .mod files then name their objects.
+	local orders o p
+	if [ -f "$d/modules.order" ]; then orders=("$d/modules.order")
+	else mapfile -t orders < <(find "$d" -name modules.order 2>/dev/null); fi
+	for o in "${orders[@]}"; do
+		while IFS= read -r m; do
+			m=${m%.ko}; m=${m%.o}
+			if [ -f "$d/$m.mod" ]; then tr ' ' '\n' < "$d/$m.mod"
+			else p=$(dirname "$o"); [ -f "$p/$m.mod" ] && tr ' ' '\n' < "$p/$m.mod" | sed "s#^#${p#"$d"/}/#"
+			fi
+		done < "$o"
+	done
+	return 0
+}
+declare -A member_list
+for t in "${trees[@]}"; do
+	d=${t%%:*}
+	[ -d "$d" ] || continue
+	# Paths normalized (the cxl_test build names drivers/cxl through ../).
+	# (ar names the members of an archive given by absolute path absolutely.)
+	member_list[$d]=$(members "$d" | tr ' ' '\n' | sed -E -e "s#^$d/##" \
+		-e ':a' -e 's#(^|/)[^/.][^/]*/\.\./#\1#' -e 'ta' | sort -u)
+done
+
 mapfile -t files < <(touched_files | grep '\.c$')
 ktap_begin ${#files[@]}
 for f in "${files[@]}"; do
@@ -24,8 +63,11 @@ for f in "${files[@]}"; do
 		d=${t%%:*}
 		case $f in
 		tools/testing/selftests/vfio/*) [ -e "$d/vfio/$b" ] || [ -e "$d/vfio/$b.o" ] || continue ;;
-		tools/testing/cxl/*) [ -e "$d/$o" ] || continue ;;
-		*) [ -e "$d/$o" ] || continue ;;
+		# Linked, or (an object built alone, as build-i386 builds the
+		# touched files outside its subsystems) compiled since the
+		# configuration was last written.
+		*) [ -e "$d/$o" ] || continue
+		   grep -qxF "$o" <<< "${member_list[$d]:-}" || [ "$d/$o" -nt "$d/.config" ] || continue ;;
 		esac
 		by+=("${t#*:}")
 	done
