@@ -40,12 +40,11 @@ export STRICT=${STRICT:-0}
 # FAULT: a deliberate failure, to see what a real one reports.  guest-hang:N
 # makes test N of every guest suite hang (tests/guest/lib.sh, running());
 # kunit-crash adds a KUnit case that oopses, with oops=panic (kunit.sh).
-case ${FAULT:=} in
-'') ;;
-guest-hang:[1-9]*) export BOOT_APPEND="${BOOT_APPEND:-} rig.fault=hang:${FAULT#guest-hang:}" ;;
-kunit-crash) ;;
-*) die "unknown FAULT '$FAULT' (guest-hang:N or kunit-crash)" ;;
-esac
+if [[ ${FAULT:=} =~ ^guest-hang:[1-9][0-9]*$ ]]; then
+	export BOOT_APPEND="${BOOT_APPEND:-} rig.fault=hang:${FAULT#guest-hang:}"
+elif [ -n "$FAULT" ] && [ "$FAULT" != kunit-crash ]; then
+	die "unknown FAULT '$FAULT' (guest-hang:N or kunit-crash)"
+fi
 export FAULT
 mkdir -p "$CHECK" "$RESULTS"
 t0=$(date +%s)

@@ -15,9 +15,6 @@ import os
 import re
 import sys
 
-CRASH = ""
-
-
 def crash_site(log):
     """The first splat line of LOG and the first RIP line after it."""
     ere = os.path.join(os.path.dirname(os.path.abspath(__file__)), "splat.ere")
@@ -38,7 +35,7 @@ def crash_site(log):
     return f"; kernel: {first}" + (f", {rip}" if rip else "")
 
 
-def walk(group, prefix, out):
+def walk(group, prefix, out, crash=""):
     name = group.get("name", "?")
     full = name if not prefix else f"{prefix}.{name}"
     if prefix == "" and name == "KUnit Test Group":
@@ -59,22 +56,20 @@ def walk(group, prefix, out):
                 crashed_cases += 1
             out.append(("not ok", label, f"({status})"))
     for sub in group.get("sub_groups", []):
-        walk(sub, full, out)
+        walk(sub, full, out, crash)
     misc = group.get("misc", {})
     missing = misc.get("crashed", 0) - crashed_cases
     if group.get("test_cases") and (misc.get("errors", 0) > 0 or missing > 0):
         out.append(("not ok", f"{full or 'kunit'}: the run crashed or ended early",
-                    f"({misc.get('errors', 0)} parser errors, {max(missing, 0)} planned cases missing{CRASH})"))
+                    f"({misc.get('errors', 0)} parser errors, {max(missing, 0)} planned cases missing{crash})"))
 
 
 def main():
-    global CRASH
-    if len(sys.argv) > 2:
-        CRASH = crash_site(sys.argv[2])
+    crash = crash_site(sys.argv[2]) if len(sys.argv) > 2 else ""
     with open(sys.argv[1]) as f:
         top = json.load(f)
     out = []
-    walk(top, "", out)
+    walk(top, "", out, crash)
     print("KTAP version 1")
     if not any("crashed or ended early" not in o[1] for o in out):
         out.append(("not ok", "kunit: no test case reported", ""))

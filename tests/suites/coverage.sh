@@ -26,9 +26,9 @@ trees=(
 # left in the tree by an earlier configuration is in neither, so a warm
 # tree cannot count it.
 members() {
-	local d=$1 a m
+	local d=$1 m
 	if [ -f "$d/vmlinux.a" ]; then ar t "$d/vmlinux.a"
-	else find "$d" -name built-in.a -print0 2>/dev/null | xargs -0 -r -n1 ar t; fi
+	else find "$d" -name built-in.a -print0 2>/dev/null | xargs -0 -r -n1 ar t; fi | tr ' ' '\n'
 	# A modules.order names its modules relative to the object tree, or,
 	# in an external module build (M=), to the module directory, as the
 	# .mod files then name their objects.
@@ -51,7 +51,7 @@ for t in "${trees[@]}"; do
 	[ -d "$d" ] || continue
 	# Paths normalized (the cxl_test build names drivers/cxl through ../).
 	# (ar names the members of an archive given by absolute path absolutely.)
-	member_list[$d]=$(members "$d" | tr ' ' '\n' | sed -E -e "s#^$d/##" \
+	member_list[$d]=$(members "$d" | sed -E -e "s#^$d/##" \
 		-e ':a' -e 's#(^|/)[^/.][^/]*/\.\./#\1#' -e 'ta' | sort -u)
 done
 

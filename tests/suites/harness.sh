@@ -116,6 +116,8 @@ cli_check() {
 	"$TOP/scripts/check.sh" --list | grep -qx heavy || { echo "--list does not name the opt-in suites"; return 1; }
 	out=$(FAULT=bogus "$TOP/scripts/check.sh" harness 2>&1) && { echo "an unknown FAULT was accepted"; return 1; }
 	echo "$out" | grep -q "unknown FAULT 'bogus'" || { echo "$out"; return 1; }
+	out=$(FAULT=guest-hang:3x "$TOP/scripts/check.sh" harness 2>&1) && { echo "FAULT=guest-hang:3x was accepted"; return 1; }
+	echo "$out" | grep -q "unknown FAULT 'guest-hang:3x'" || { echo "$out"; return 1; }
 	echo "--help, --list, an unknown suite and an unknown FAULT behave"
 }
 t "check.sh: --help, --list, an unknown suite and an unknown FAULT refused" cli_check
