@@ -13,7 +13,7 @@ pkgs=(gcc make flex bison bc libelf-dev libssl-dev cpio ccache git perl python3
 
 need=()
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+	[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *'ok installed' ]] || need+=("$p")
 done
 qemu_ok() {
 	command -v qemu-system-x86_64 >/dev/null &&

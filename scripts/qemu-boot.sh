@@ -67,7 +67,6 @@ kernel=${KERNEL:-$top/build/obj/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make build'"
 targs=$top/topologies/$topo.args
 [ -f "$targs" ] || die "no topology $topo (topologies/$topo.args)"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/deps.sh"
 
 # accel_probe: print kvm when a short KVM boot of this kernel reaches init.
 # Only for ACCEL=auto: on the machines this runs on, QEMU aborts under KVM
@@ -81,22 +80,25 @@ accel_probe() {
 	fi
 	local a=tcg
 	if [ -w /dev/kvm ]; then
-		if timeout -k 2 25 qemu-system-x86_64 -accel kvm -machine q35 -cpu host -m 512M \
+		# Captured, not piped into grep -q: under pipefail a QEMU killed
+		# by SIGPIPE after the match would fail the probe.
+		local out
+		out=$(timeout -k 2 25 qemu-system-x86_64 -accel kvm -machine q35 -cpu host -m 512M \
 			-display none -monitor none -no-reboot -kernel "$kernel" \
 			-append "console=ttyS0 panic=-1 rdinit=/nonexistent" -serial stdio \
-			</dev/null 2>/dev/null | grep -q -m1 'Kernel panic\|Run /'; then
-			a=kvm
-		fi
+			</dev/null 2>/dev/null)
+		grep -q 'Kernel panic\|Run /' <<< "$out" && a=kvm
 	fi
 	mkdir -p "$top/build"
 	printf '%s\n%s\n' "$id" "$a" > "$cache"
 	echo "$a"
 }
 accel=${ACCEL:-tcg}
-[ "$accel" = auto ] && accel=$(accel_probe)
-case $accel in tcg|kvm) ;; *) die "ACCEL=$accel: tcg, kvm or auto" ;; esac
+case $accel in tcg|kvm|auto) ;; *) die "ACCEL=$accel: tcg, kvm or auto" ;; esac
 tcg_thread=${TCG_THREAD:-single}
 case $tcg_thread in single|multi) ;; *) die "TCG_THREAD=$tcg_thread: single or multi" ;; esac
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/deps.sh"
+[ "$accel" = auto ] && accel=$(accel_probe)
 accel_opt=$accel
 [ "$accel" = tcg ] && accel_opt=tcg,thread=$tcg_thread
 

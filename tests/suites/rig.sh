@@ -28,8 +28,10 @@ hang_report() {
 	sed -n '1,2p' "$r"
 	grep -q '^running: rig: running test 1: rig self-test: a test that hangs' "$r" ||
 		{ echo "the report does not name the running test"; return 1; }
-	grep -a -A12 -E 'task:sleep ' "$r" | head -n 14
-	grep -a -A12 -E 'task:sleep ' "$r" | grep -q -E 'nanosleep' ||
+	local st
+	st=$(grep -a -A12 -E 'task:sleep ' "$r")
+	head -n 14 <<< "$st"
+	grep -q -E 'nanosleep' <<< "$st" ||
 		{ echo "no stack of the sleeping task in the report"; return 1; }
 	grep -q -E '^RAX=|^RIP=' "$r" || { echo "no vCPU registers in the report"; return 1; }
 }
