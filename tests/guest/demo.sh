@@ -32,6 +32,8 @@ run sh -c "echo 1 > /sys/bus/pci/devices/$bdf/reset"
 step "HDM decoders after the reset"
 run "$TOOLS/cxl-hdm" "$bdf"
 echo "kernel taint after: $(tainted)"
+echo "(the region was in use during the reset: the kernel names it, since a device's volatile contents are undefined after a secondary bus reset)"
+run sh -c "dmesg | grep 'reset while in use' | tail -n 2"
 if run "$TOOLS/memcheck" verify "/dev/$dax" $((16 * MiB)) 2026; then
 	echo "(the CXL core saved the DVSEC and the decoders before the reset and restored them after: same mapping, same data)"
 else

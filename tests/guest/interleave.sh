@@ -32,8 +32,8 @@ taint0=$(tainted)
 before=$(hdm "${bdfs[0]}")
 echo 1 > "/sys/bus/pci/devices/${bdfs[0]}/reset"
 after=$(hdm "${bdfs[0]}")
-check "a reset of one device of the set restores it; the pattern over both reads back" \
-	kept_across_reset "$after" "$before" "$taint0" "$dax" $((64 * MiB)) 9
+check "a reset of one device of the set restores it; the pattern over both reads back; the region in use is reported" \
+	kept_across_reset "$after" "$before" "$taint0" "$dax" $((64 * MiB)) 9 "$region"
 
 # CXL Reset (issue 4) on QEMU: a member of an interleave set can only be
 # reset with the whole region; the emulated devices then refuse as not

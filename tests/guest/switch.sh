@@ -34,5 +34,5 @@ taint0=$(tainted)
 check "the device behind the switch resets through cxl_bus" sh -c "
 	cat /sys/bus/pci/devices/$bdf/reset_method; echo 1 > /sys/bus/pci/devices/$bdf/reset"
 hdm2=$(hdm "$bdf")
-check "after the reset the decoders, the DVSEC and the data are back, untainted" \
-	kept_across_reset "$hdm2" "$hdm1" "$taint0" "$dax" $((32 * MiB)) 7
+check "after the reset the decoders, the DVSEC and the data are back; the region in use is reported" \
+	kept_across_reset "$hdm2" "$hdm1" "$taint0" "$dax" $((32 * MiB)) 7 "$region"
