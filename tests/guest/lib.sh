@@ -261,3 +261,4 @@ cxl_reset_is() {
 }
 BUSY="Device or resource busy"
 NOTSUPP="Operation not supported"
+AGAIN="Resource temporarily unavailable"

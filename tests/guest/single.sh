@@ -3,7 +3,7 @@
 # a cxl_bus reset that must keep the decoders and the data, its cost, and a
 # restore made to fail.
 . "$RIG/tests/guest/lib.sh"
-ktap_begin boot-single 22
+ktap_begin boot-single 23
 MiB=$((1 << 20))
 
 bdf=$(cxl_pci_devices | head -n1)
@@ -147,6 +147,43 @@ idle_reset() {
 	! dmesg | grep -E "$LOST_MSG|not decoded after a reset" || { echo "an idle region was reported"; return 1; }
 }
 check "with its regions unbound, a cxl_bus reset restores the decoders and reports nothing" idle_reset
+
+# CXL Reset raced against PCI resets of the same function and against the
+# binding and unbinding of one of its regions, under lockdep (every boot
+# fails on a splat).  A CXL Reset tries the PCI device lock, which a PCI
+# reset holds throughout (sysfs-bus-cxl, memX/cxl_reset): while one runs it
+# must fail with EAGAIN, not wait and not go on; otherwise EBUSY while the
+# region is bound, EOPNOTSUPP when not (QEMU has no CXL Reset).  Every PCI
+# reset succeeds, nothing hangs, and the device decodes what it did.
+race() {
+	local i pci
+	( for i in $(seq 15); do
+		echo 1 > "/sys/bus/pci/devices/$bdf/reset" || echo "PCI reset $i failed"
+	  done ) > /tmp/race.pci 2>&1 &
+	pci=$!
+	( while kill -0 "$pci" 2>/dev/null; do
+		echo "$region" > /sys/bus/cxl/drivers/cxl_region/bind
+		echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
+	  done ) > /tmp/race.bind 2>&1 &
+	while kill -0 "$pci" 2>/dev/null; do
+		write_errno "$CXLSYS/$mem/cxl_reset" 1
+	done | sort | uniq -c > /tmp/race.cxl
+	wait
+	[ -e "$CXLSYS/$region/driver" ] && echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
+	echo "memX/cxl_reset results:"; cat /tmp/race.cxl
+	echo "region bind/unbind:"; sort /tmp/race.bind | uniq -c
+	local rc=0 hdm_race
+	hdm_race=$(hdm "$bdf")
+	[ -s /tmp/race.pci ] && { cat /tmp/race.pci; rc=1; }
+	grep -v -E "^ *[0-9]+ ($AGAIN|$BUSY|$NOTSUPP)\$" /tmp/race.cxl &&
+		{ echo "an answer the ABI does not give"; rc=1; }
+	grep -q -E "^ *[0-9]+ $AGAIN\$" /tmp/race.cxl ||
+		{ echo "no CXL Reset saw the PCI device locked"; rc=1; }
+	[ "$(echo "$hdm1" | grep -E "$DECODE")" = "$(echo "$hdm_race" | grep -E "$DECODE")" ] ||
+		{ echo "$hdm_race"; echo "what the device decodes differs after the race"; rc=1; }
+	return $rc
+}
+check "CXL Reset raced with PCI resets and region bind: EAGAIN while the PCI device is locked, decoders kept" race
 
 # A restore that fails: the first decoder commit returns -EIO (injected, as
 # QEMU's decoders always commit).  The error must be reported and no later
