@@ -148,38 +148,54 @@ idle_reset() {
 }
 check "with its regions unbound, a cxl_bus reset restores the decoders and reports nothing" idle_reset
 
-# CXL Reset raced against PCI resets of the same function and against the
-# binding and unbinding of one of its regions, under lockdep (every boot
-# fails on a splat).  A CXL Reset tries the PCI device lock, which a PCI
-# reset holds throughout (sysfs-bus-cxl, memX/cxl_reset): while one runs it
-# must fail with EAGAIN, not wait and not go on; otherwise EBUSY while the
-# region is bound, EOPNOTSUPP when not (QEMU has no CXL Reset).  Every PCI
-# reset succeeds, nothing hangs, and the device decodes what it did.  A
-# PCI reset holds the lock for ~16 ms under TCG; 60 of them, with CXL
-# Reset attempts back to back meanwhile, leave no room for luck.
-race() {
+# CXL Reset raced against PCI resets of the same function, then also
+# against the binding and unbinding of one of its regions, under lockdep
+# (every boot fails on a splat).  A CXL Reset tries the PCI device lock,
+# which a PCI reset holds throughout (sysfs-bus-cxl, memX/cxl_reset): while
+# one runs it must fail with EAGAIN, not wait and not go on; otherwise
+# EBUSY while the region is bound, EOPNOTSUPP when not (QEMU has no CXL
+# Reset).  Every PCI reset succeeds, nothing hangs, and the device decodes
+# what it did.  The EAGAIN count is taken without the binding, which holds
+# the memdev for long stretches (onlining its memory) and so spaces the
+# attempts out.
+# race_round N BIND OUT: N PCI resets; CXL Reset attempts back to back
+# while they run, their answers counted in OUT; with BIND, the region bound
+# and unbound meanwhile.
+race_round() {
 	local i pci
-	( for i in $(seq 60); do
+	( for i in $(seq "$1"); do
 		echo 1 > "/sys/bus/pci/devices/$bdf/reset" || echo "PCI reset $i failed"
-	  done ) > /tmp/race.pci 2>&1 &
+	  done ) >> /tmp/race.pci 2>&1 &
 	pci=$!
-	( while kill -0 "$pci" 2>/dev/null; do
-		echo "$region" > /sys/bus/cxl/drivers/cxl_region/bind
-		echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
-	  done ) > /tmp/race.bind 2>&1 &
+	if [ "$2" = bind ]; then
+		( while kill -0 "$pci" 2>/dev/null; do
+			echo "$region" > /sys/bus/cxl/drivers/cxl_region/bind
+			echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
+		  done ) >> /tmp/race.bind 2>&1 &
+	fi
+	# No fork per attempt (write_errno forks): bash's own echo, whose
+	# write error ends in the errno's message.
+	: > /tmp/race.err
 	while kill -0 "$pci" 2>/dev/null; do
-		write_errno "$CXLSYS/$mem/cxl_reset" 1
-	done | sort | uniq -c > /tmp/race.cxl
+		echo 1 2>> /tmp/race.err > "$CXLSYS/$mem/cxl_reset" && echo ": ok" >> /tmp/race.err
+	done
+	sed 's/.*: //' /tmp/race.err | sort | uniq -c > "$3"
 	wait
 	[ -e "$CXLSYS/$region/driver" ] && echo "$region" > /sys/bus/cxl/drivers/cxl_region/unbind
-	echo "memX/cxl_reset results:"; cat /tmp/race.cxl
-	echo "region bind/unbind:"; sort /tmp/race.bind | uniq -c
+}
+race() {
+	: > /tmp/race.pci; : > /tmp/race.bind
+	race_round 40 no /tmp/race.cxl1
+	race_round 40 bind /tmp/race.cxl2
+	echo "memX/cxl_reset against PCI resets:"; cat /tmp/race.cxl1
+	echo "... and region bind/unbind:"; cat /tmp/race.cxl2
+	echo "region bind/unbind errors:"; sort /tmp/race.bind | uniq -c
 	local rc=0 hdm_race
 	hdm_race=$(hdm "$bdf")
 	[ -s /tmp/race.pci ] && { cat /tmp/race.pci; rc=1; }
-	grep -v -E "^ *[0-9]+ ($AGAIN|$BUSY|$NOTSUPP)\$" /tmp/race.cxl &&
+	grep -h -v -E "^ *[0-9]+ ($AGAIN|$BUSY|$NOTSUPP)\$" /tmp/race.cxl1 /tmp/race.cxl2 &&
 		{ echo "an answer the ABI does not give"; rc=1; }
-	grep -q -E "^ *[0-9]+ $AGAIN\$" /tmp/race.cxl ||
+	grep -q -E "^ *[0-9]+ $AGAIN\$" /tmp/race.cxl1 ||
 		{ echo "no CXL Reset saw the PCI device locked"; rc=1; }
 	[ "$(echo "$hdm1" | grep -E "$DECODE")" = "$(echo "$hdm_race" | grep -E "$DECODE")" ] ||
 		{ echo "$hdm_race"; echo "what the device decodes differs after the race"; rc=1; }
