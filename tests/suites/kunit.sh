@@ -63,8 +63,11 @@ if [ "$FAULT" = kunit-crash ]; then
 fi
 log=$CHECK/kunit.log json=$CHECK/kunit.json
 rm -f "$json"
-(cd "$src" && PATH=$wrap:$PATH CC="$KCC" python3 tools/testing/kunit/kunit.py run \
+# CC goes in as a make option: the kernel's Makefile sets CC itself, so
+# kunit.py's make would ignore it in the environment (and miss ccache).
+(cd "$src" && PATH=$wrap:$PATH python3 tools/testing/kunit/kunit.py run \
 	--arch=x86_64 --build_dir="$bdir" --kunitconfig="$cfg" --jobs="$JOBS" \
+	--make_options="CC=$KCC" \
 	--timeout=300 --raw_output=all "${kargs[@]}") > "$log" 2>&1
 rc=$?
 kunit_ktap "$log" "$json" "kunit.py run (exit $rc)"
