@@ -64,7 +64,7 @@ run_suite() {
 }
 
 need_kernel() {
-	case " $suites " in *" bisect "*|*" sparse "*|*" rig "*|*" boot-"*|*" heavy "*|*" kasan "*|*" coverage "*) return 0 ;; esac
+	case " $suites " in *" bisect "*|*" sparse "*|*" rig "*|*" kunit "*|*" boot-"*|*" heavy "*|*" kasan "*|*" coverage "*) return 0 ;; esac
 	return 1
 }
 

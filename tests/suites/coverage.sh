@@ -8,12 +8,11 @@
 . "$TOP/tests/suites/lib.sh"
 # Object trees, each with the suite that builds it.
 trees=(
-	"$CHECK/obj:kernel (rig, boot suites)"
+	"$CHECK/obj:kernel (rig, boot suites, kunit)"
 	"$CHECK/obj-bisect:bisect and sparse"
 	"$MODULAR_OBJ:modular"
 	"$MODULAR_OBJ/cxl_test:cxl-mock (tools/testing/cxl)"
 	"$CHECK/obj-i386:build-i386"
-	"$CHECK/kunit:kunit"
 	"$CHECK/vfio-cxl-off/obj-series:vfio-cxl-off (VFIO_CXL_CORE=n)"
 	"$CHECK/tools:the guest's test programs (build-tools.sh)"
 )
