@@ -11,11 +11,15 @@
 # and make start-ups, most of the suite's 5 1/2 minutes.  One file per
 # group keeps what coccicheck's --dir does: each file is matched alone.
 # Before the real run, a control file with two known faults must give two
-# reports, so that a spatch that silently matches nothing cannot pass.
+# reports, so that a spatch that silently matches nothing cannot pass; and
+# a second control runs the base comparison on a file whose head version
+# adds a second instance of a report its base version already has, which
+# must come out as exactly one new report.
 . "$TOP/tests/suites/lib.sh"
-ktap_begin 2
+ktap_begin 3
 command -v spatch >/dev/null || {
 	ok "coccicheck reports a planted fault" "SKIP missing: spatch (Debian package coccinelle)"
+	ok "coccicheck's base comparison finds a second instance of a report" "SKIP missing: spatch (Debian package coccinelle)"
 	ok "coccicheck" "SKIP missing: spatch (Debian package coccinelle)"
 	exit 0
 }
@@ -46,7 +50,8 @@ groups() {
 	done | sed 's/$/\n/' > "$1"
 }
 # cocci SMPL GROUPS: the normalized reports (file: message, no positions) of
-# one semantic patch; fails when spatch cannot run it.
+# one semantic patch, sorted, one line per instance (so that a second one
+# in the same file counts); fails when spatch cannot run it.
 cocci() {
 	local opt
 	opt=$(grep "Options:" "$CHECK_TREE/$1" | cut -d: -f2)
@@ -55,8 +60,11 @@ cocci() {
 		--cocci-file "$1" $opt --file-groups "$2" "${inc[@]}" \
 		--jobs "$JOBS" --chunksize 1) > "$out/spatch.log" 2>&1 || return 1
 	{ grep -E '^[^ ]+\.[ch]:[0-9]+' "$out/spatch.log" || true; } |
-		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/' | sort -u
+		sed -E 's/:[0-9]+:[0-9]+-[0-9]+:/:/' | sort
 }
+# new_reports BASE HEAD: the reports of HEAD that BASE does not have, as
+# many times as HEAD has more of them.
+new_reports() { comm -13 "$1" "$2" | sed '/^$/d'; }
 
 # The control: a file outside the tree with an open-coded resource_size()
 # and an open-coded str_enabled_disabled().
@@ -83,11 +91,43 @@ else
 	not_ok "coccicheck reports a planted fault"
 fi
 
+# The base comparison's control: planted.c at the "base" has one
+# open-coded resource_size(), at the "head" a second one as well.
+rs=scripts/coccinelle/api/resource_size.cocci
+cat > "$out/control/planted.c" <<'EOF'
+#include <linux/ioport.h>
+
+unsigned long planted(struct resource *r)
+{
+	return r->end - r->start + 1;
+}
+EOF
+cocci "$rs" "$out/control.groups" > "$out/control/base" || true
+cat >> "$out/control/planted.c" <<'EOF'
+
+unsigned long planted_too(struct resource *r)
+{
+	return r->end - r->start + 1;
+}
+EOF
+cocci "$rs" "$out/control.groups" > "$out/control/head" || true
+cnew=$(new_reports "$out/control/base" "$out/control/head")
+if [ "$(grep -c . "$out/control/base")" -eq 1 ] && [ "$(grep -c . <<< "$cnew")" -eq 1 ] &&
+   [[ $cnew == *planted.c:* ]]; then
+	ok "coccicheck's base comparison finds a second instance of a report"
+else
+	{ echo "base:"; cat "$out/control/base"; echo "head:"; cat "$out/control/head"; echo "new: $cnew"; } | diag
+	not_ok "coccicheck's base comparison finds a second instance of a report"
+fi
+
+# report_file SMPL: where the reports of one semantic patch are kept, under
+# $out/head and $out/base.
+report_file() { local n=${1#scripts/coccinelle/}; echo "${n//\//_}"; }
 groups "$out/head.groups"
 ran=0 norun=() again=()
 for c in "${coccis[@]}"; do
 	name=${c#scripts/coccinelle/}
-	f=$out/head/${name//\//_}
+	f=$out/head/$(report_file "$c")
 	if ! cocci "$c" "$out/head.groups" > "$f"; then
 		norun+=("$name: $(grep -m1 -E 'OCaml|not supported|rror' "$out/spatch.log" | cut -c1-80)")
 		continue
@@ -103,10 +143,9 @@ if [ ${#again[@]} -gt 0 ]; then
 	git -C "$CHECK_TREE" checkout -q base
 	groups "$out/base.groups"
 	for c in "${again[@]}"; do
-		name=${c#scripts/coccinelle/}
-		f=${name//\//_}
+		f=$(report_file "$c")
 		cocci "$c" "$out/base.groups" > "$out/base/$f" || true
-		new+=$(comm -13 "$out/base/$f" "$out/head/$f" | sed '/^$/d')
+		new+=$(new_reports "$out/base/$f" "$out/head/$f")
 	done
 	git -C "$CHECK_TREE" checkout -q "$start"
 fi
