@@ -145,6 +145,29 @@ dax_of() {
 
 # hdm BDF: the device's HDM decoders as the hardware holds them.
 hdm() { "$TOOLS/cxl-hdm" "$1"; }
+# host_only_coherent BDF REGION: BDF has the memory device class code
+# (0x050210, CXL r3.2 8.1.12.1), so a driver that does not drive its
+# mailbox must still have the core commit REGION host-only coherent: HDM
+# decoder 0 committed with Target Range Type 1 (HDM-H, 8.2.4.20.7, bit 12
+# of its Control register), the endpoint decoder an "expander", and the
+# region in a window that takes Type-3 memory (cap_type3).  Before this was
+# taken from the device, vfio-pci and the sample committed it device-
+# coherent (Target Range Type 0).
+host_only_coherent() {
+	local d=/sys/bus/pci/devices/$1 r=$CXLSYS/$2 ctrl t root
+	echo "$1: class $(cat "$d/class")"
+	[ "$(cat "$d/class")" = 0x050210 ] || { echo "not the memory device class code"; return 1; }
+	ctrl=$(hdm "$1" | sed -n 's/^decoder0 .* ctrl=\(0x[0-9a-f]*\) committed=1$/\1/p')
+	echo "decoder0 ctrl=${ctrl:-not committed}"
+	[ -n "$ctrl" ] && [ $((ctrl & 0x1000)) -ne 0 ] ||
+		{ echo "HDM decoder 0 is not committed host-only coherent"; return 1; }
+	t=$(cat "$r/target0")
+	echo "$t target_type: $(cat "$CXLSYS/$t/target_type")"
+	[ "$(cat "$CXLSYS/$t/target_type")" = expander ] || return 1
+	root=$(basename "$(readlink -f "$r/..")")
+	echo "$root cap_type3: $(cat "$CXLSYS/$root/cap_type3")"
+	[ "$(cat "$CXLSYS/$root/cap_type3")" = 1 ]
+}
 # DECODE: the lines of hdm output that say what the device decodes: the
 # global control, the committed decoders and the CXL Device DVSEC.  An
 # uncommitted decoder's registers decode nothing, and a reset may return

@@ -6,7 +6,7 @@
 # region must be visible like any other, refuse sysfs teardown while owned,
 # carry data, and be undone completely when the owner lets go.
 . "$RIG/tests/guest/lib.sh"
-ktap_begin boot-owner 15
+ktap_begin boot-owner 17
 MiB=$((1 << 20))
 OWNERFS=/sys/kernel/debug/cxl_region_owner
 [ -d /sys/kernel/debug/cxl_region_owner ] || mount -t debugfs debugfs /sys/kernel/debug
@@ -95,6 +95,10 @@ if check "the owner binds and the CXL core provisions its region (no firmware co
 	sh -c "$(declare -f owner_bind); OWNERFS=$OWNERFS bdf=$bdf dev=$dev owner_bind | tee /dev/stderr | grep -q '^provisioned 0x'"; then
 	region=$(owned_region)
 	check "the region ($region) is in cxl list, committed, and decoded by the hardware" region_is_provisioned "$region"
+	check "the owner's region is committed host-only coherent (HDM-H) in a Type-3 window" sh -c "
+		dmesg | grep -q 'cxl_region_owner $bdf: provisioned region .*, HDM-H\$' ||
+			{ echo 'the owner did not report the region host-only coherent'; exit 1; }"
+	check "the core committed the owner's region so" host_only_coherent "$bdf" "$region"
 	check "a pattern written through the owner's mapping reads back" pattern_roundtrip 1
 	root=$(basename "$(readlink -f "$CXLSYS/$region/..")")
 	# bash, not sh: dash's echo reports every failed write as an I/O error
@@ -120,7 +124,7 @@ if check "the owner binds and the CXL core provisions its region (no firmware co
 	check "the new region ($region) is decoded like the first" region_is_provisioned "$region"
 	check "the owner lets go again" sh -c "echo $bdf > /sys/bus/pci/drivers/cxl_region_owner/unbind"
 else
-	for t in region data refusal data-after unbind rebind region-again unbind-again; do
+	for t in region hdm-h hdm-h-hw data refusal data-after unbind rebind region-again unbind-again; do
 		skip "$t" "the owner did not bind"
 	done
 fi

@@ -89,6 +89,12 @@ dev_cap_matches_host() {
 	# firmware committed nothing: the host provisioned the region
 	[ $((f & 1)) -eq 0 ]
 }
+# dev_host_only: vfio-pci says HDM-H, and the core committed it so.
+dev_host_only() {
+	dmesg_has "vfio-pci $bdf: CXL memory provisioned region .*, HDM-H, " ||
+		{ echo "vfio-pci did not report the region host-only coherent"; return 1; }
+	host_only_coherent "$bdf" "$region"
+}
 dev_hdm_unchanged() {
 	local after
 	after=$(hdm "$bdf")
@@ -110,6 +116,7 @@ device_tests() {
 	step_add dmesg_clear
 	test_add "vfio-pci binds the CXL device and the CXL core provisions a 512 MiB region" dev_bind
 	step_add dev_state
+	test_add "the memory expander's region is committed host-only coherent (HDM-H) in a Type-3 window" dev_host_only
 	step_add dev_run
 	for c in "${CASES[@]}"; do
 		test_add "vfio_cxl_test: $c" dev_case "$c"
