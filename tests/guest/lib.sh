@@ -282,6 +282,38 @@ cxl_reset_is() {
 	[ "$got" = "$2" ] || return 1
 	[ "$before" = "$after" ] || { echo "the device's registers changed"; return 1; }
 }
+# cxl_reset_method BDF: CXL Reset is offered through the PCI reset method
+# "cxl_reset" exactly when the CXL Device DVSEC says the function can do it
+# (Capability bit 7, CXL Reset Capable; CXL r3.2 8.1.3.1), and the memdev
+# has no cxl_reset attribute of its own (the ABI upstream declined).  On a
+# function that cannot, naming the method is refused with EINVAL as
+# "Unsupported" (the kernel knows the name: a kernel without the method
+# logs "Invalid reset method" instead), and the reset methods and the
+# device's registers stay as they were.
+cxl_reset_method() {
+	local d=/sys/bus/pci/devices/$1 cap methods before after got m
+	cap=$(hdm "$1" | sed -n 's/^dvsec .* cap=\(0x[0-9a-f]*\)$/\1/p')
+	methods=$(cat "$d/reset_method")
+	echo "$1: DVSEC capability ${cap:-?}, reset_method: $methods"
+	[ -n "$cap" ] || return 1
+	m=$(memdev_of "$1")
+	[ -n "$m" ] && [ ! -e "$CXLSYS/$m/cxl_reset" ] || { echo "no memdev, or $m still has a cxl_reset attribute"; return 1; }
+	if [ $((cap & 0x80)) -ne 0 ]; then
+		case " $methods " in *" cxl_reset "*) return 0 ;; esac
+		echo "CXL Reset capable, and cxl_reset is not offered"; return 1
+	fi
+	case " $methods " in *" cxl_reset "*) echo "cxl_reset offered without the capability"; return 1 ;; esac
+	before=$(hdm "$1")
+	dmesg -c > /dev/null
+	got=$(write_errno "$d/reset_method" cxl_reset)
+	after=$(hdm "$1")
+	echo "reset_method <- cxl_reset: $got"; dmesg | tail -n 2
+	[ "$got" = "Invalid argument" ] || return 1
+	dmesg | grep -q "Unsupported reset method 'cxl_reset'" ||
+		{ echo "the kernel does not know the method"; return 1; }
+	[ "$(cat "$d/reset_method")" = "$methods" ] || { echo "reset_method changed"; return 1; }
+	[ "$before" = "$after" ] || { echo "the device's registers changed"; return 1; }
+}
 BUSY="Device or resource busy"
 NOTSUPP="Operation not supported"
 AGAIN="Resource temporarily unavailable"

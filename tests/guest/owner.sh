@@ -129,5 +129,5 @@ else
 	done
 fi
 check "cxl_pci takes the device back" sh -c "
-	echo > $dev/driver_override && echo $bdf > /sys/bus/pci/drivers/cxl_pci/bind && sleep 1 && ls -d $dev/mem*"
+	echo > $dev/driver_override && echo $bdf > /sys/bus/pci/drivers/cxl_pci/bind && for i in \$(seq 300); do ls -d $dev/mem* 2>/dev/null && exit 0; sleep 0.1; done; exit 1"
 check "the device decodes nothing after the owner left" sh -c "hw=\$($TOOLS/cxl-hdm $bdf); echo \"\$hw\"; ! echo \"\$hw\" | grep -q 'committed=1'"

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# With CONFIG_VFIO_CXL_CORE=n, vfio-pci-core is the base's object code; and
-# Kconfig offers VFIO_CXL_CORE exactly where it can link.
+# With CONFIG_VFIO_CXL_CORE=n, the vfio-pci patches leave vfio-pci-core's
+# object code as it was; and Kconfig offers VFIO_CXL_CORE exactly where it
+# can link.
 #
-# Identity: drivers/vfio/pci/ is built from the base (git archive of tag
-# "base" of CHECK_TREE, extracted once into $CHECK/vfio-cxl-off/base-src and
-# reused while the tag does not move) and from the series (CHECK_TREE) with
-# one configuration: allnoconfig + config/rig.config, VFIO_CXL_CORE off,
-# VFIO_PCI_DMABUF on (PCI_P2PDMA, and SYNC_FILE for DMA_SHARED_BUFFER) so
-# that the dma-buf hook is compiled, and without the three debugging options
-# of the rig that put __LINE__ into the object: PROVE_LOCKING
-# (lockdep_rcu_suspicious(__FILE__, __LINE__) in .text), DEBUG_ATOMIC_SLEEP
-# (__might_sleep/__might_fault(__FILE__, __LINE__) in .text) and UBSAN (the
-# source locations in .data).  Any line the series adds above them would
-# change an immediate or a data word without changing the code.
+# Identity: drivers/vfio/pci/ is built from the tree just before the first
+# patch that touches drivers/vfio/ or the vfio uapi (git archive of that
+# commit of CHECK_TREE, extracted into $CHECK/vfio-cxl-off/base-src and
+# reused while the commit does not change; "the reference" below) and from
+# the series (CHECK_TREE) with one configuration: allnoconfig +
+# config/rig.config, VFIO_CXL_CORE off, VFIO_PCI_DMABUF on (PCI_P2PDMA, and
+# SYNC_FILE for DMA_SHARED_BUFFER) so that the dma-buf hook is compiled, and
+# without the three debugging options of the rig that put __LINE__ into the
+# object: PROVE_LOCKING (lockdep_rcu_suspicious(__FILE__, __LINE__) in
+# .text), DEBUG_ATOMIC_SLEEP (__might_sleep/__might_fault(__FILE__,
+# __LINE__) in .text) and UBSAN (the source locations in .data).  Any line
+# the series adds above them would change an immediate or a data word
+# without changing the code.  The reference is not the base because the
+# PCI patch that adds the "cxl_reset" reset method grows struct pci_dev
+# (PCI_NUM_RESET_METHODS), which moves the offsets every PCI driver's code
+# uses; by construction no patch before the reference touches drivers/vfio/.
 #
 # Each object (one KTAP line each) is compared as a whole, as text dumps:
 # the section headers (name, size, alignment, flags), the symbol table,
@@ -67,13 +73,18 @@ frag=$work/off.config
 	EOF
 } > "$frag"
 
-# base_tree: the base's source, extracted once per base commit.
+# base_tree: the reference's source, extracted once per reference commit.
+ref=
 base_tree() {
-	local id
-	id=$(git -C "$CHECK_TREE" rev-parse base^{commit}) || return 1
+	local id first
+	first=$(git -C "$CHECK_TREE" log --reverse --format=%H base..HEAD -- \
+		drivers/vfio include/uapi/linux/vfio.h | head -n1) || return 1
+	if [ -n "$first" ]; then id=$(git -C "$CHECK_TREE" rev-parse "$first^") || return 1
+	else id=$(git -C "$CHECK_TREE" rev-parse HEAD) || return 1; fi
+	ref=$id
 	[ -f "$src_base/.base-commit" ] && [ "$(cat "$src_base/.base-commit")" = "$id" ] && return 0
 	rm -rf "$src_base" && mkdir -p "$src_base" &&
-	git -C "$CHECK_TREE" archive base | tar -x -C "$src_base" &&
+	git -C "$CHECK_TREE" archive "$id" | tar -x -C "$src_base" &&
 	echo "$id" > "$src_base/.base-commit"
 }
 
@@ -91,18 +102,18 @@ if base_tree >> "$log" 2>&1 && kbuild "$src_base" "$work/obj-base" >> "$log" 2>&
 else built=0; tail -n 20 "$log" | dg; fi
 if [ $built = 1 ] && kbuild "$CHECK_TREE" "$work/obj-series" >> "$log" 2>&1; then :
 else built=0; tail -n 20 "$log" | dg; fi
-echo "built drivers/vfio/pci/ of the base and of the series in $(( $(date +%s) - t ))s" | dg
+echo "built drivers/vfio/pci/ of the reference (${ref:0:12}: $(git -C "$CHECK_TREE" log -1 --format=%s "${ref:-base}" 2>/dev/null)) and of the series in $(( $(date +%s) - t ))s" | dg
 
-# Same configuration: every symbol the base knows has the same value in the
-# series; the series' own symbols are listed.
+# Same configuration: every symbol the reference knows has the same value in
+# the series; the series' own symbols are listed.
 cfg() { grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$1" | sed -E 's/^# (CONFIG_[A-Za-z0-9_]+) is not set/\1=n/' | sort; }
-name="configuration: the base's and the series' agree on every symbol of the base; VFIO_CXL_CORE=n, VFIO_PCI_DMABUF=y"
+name="configuration: the reference's and the series' agree on every symbol of the reference; VFIO_CXL_CORE=n, VFIO_PCI_DMABUF=y"
 if [ $built = 1 ]; then
 	cfg "$work/obj-base/.config" > "$work/base.cfg"
 	cfg "$work/obj-series/.config" > "$work/series.cfg"
 	only=$(comm -13 <(cut -d= -f1 "$work/base.cfg" | sort) <(cut -d= -f1 "$work/series.cfg" | sort) | tr '\n' ' ')
 	differ=$(comm -3 "$work/base.cfg" <(awk -F= 'NR == FNR { k[$1]; next } $1 in k' "$work/base.cfg" "$work/series.cfg"))
-	echo "symbols only the series has: ${only:-none}" | dg
+	echo "symbols only the series has (its vfio patches): ${only:-none}" | dg
 	want_ok=1
 	grep -qx 'CONFIG_VFIO_PCI_DMABUF=y' "$work/series.cfg" || want_ok=0
 	grep -qx 'CONFIG_VFIO_PCI_CORE=y' "$work/series.cfg" || want_ok=0
@@ -180,20 +191,20 @@ for rel in "${objs[@]}"; do
 	b=$work/obj-base/$rel s=$work/obj-series/$rel d=$work/cmp/${rel//\//_}
 	mkdir -p "$work/cmp"
 	if [ ! -f "$b" ] || [ ! -f "$s" ]; then
-		echo "$rel: only in the $( [ -f "$b" ] && echo base || echo series ) build" | dg
-		fail "$rel: same object code as the base"
+		echo "$rel: only in the $( [ -f "$b" ] && echo reference || echo series ) build" | dg
+		fail "$rel: same object code as before the vfio-pci patches"
 		continue
 	fi
 	dump "$b" "$work/obj-base/.config" > "$d.base"
 	dump "$s" "$work/obj-series/.config" > "$d.series"
 	if cmp -s "$d.base" "$d.series"; then
-		pass "$rel: same object code as the base ($(insns "$d.base") instructions)"
+		pass "$rel: same object code as before the vfio-pci patches ($(insns "$d.base") instructions)"
 	else
 		fn=$(diff <(funcs "$d.base") <(funcs "$d.series") | sed -n 's/^[<>] \([^\t]*\)\t.*/\1/p' | sort -u | paste -sd' ')
 		echo "$rel differs; functions whose code differs: ${fn:-none (data, symbols or relocations only)}" | dg
 		diff -U2 "$d.base" "$d.series" | sed -n '3,42p' | dg
 		echo "(full dumps: $d.base, $d.series)" | dg
-		fail "$rel: same object code as the base"
+		fail "$rel: same object code as before the vfio-pci patches"
 	fi
 done
 

@@ -7,7 +7,8 @@
  *
  *   cxl-hdm BDF          one line a decoder: idx base size skip ctrl committed,
  *                        then the CXL Device DVSEC's Control, Control2, Lock
- *                        and Range Base registers on a "dvsec" line
+ *                        and Range Base registers, and its Capability, on a
+ *                        "dvsec" line
  *
  * Exit status: 0 on success, 1 when the registers cannot be reached.
  */
@@ -137,10 +138,10 @@ int main(int argc, char **argv)
 		       (unsigned long long)skip, ctrl, (ctrl >> 10) & 1);
 	}
 	if (dvsec)
-		printf("dvsec ctrl=0x%x ctrl2=0x%x lock=0x%x range0_base=0x%08x%08x range1_base=0x%08x%08x\n",
+		printf("dvsec ctrl=0x%x ctrl2=0x%x lock=0x%x range0_base=0x%08x%08x range1_base=0x%08x%08x cap=0x%x\n",
 		       cfg32(dvsec + 0xc) & 0xffff, cfg32(dvsec + 0x10) & 0xffff,
 		       cfg32(dvsec + 0x14) & 0xffff, cfg32(dvsec + 0x20), cfg32(dvsec + 0x24),
-		       cfg32(dvsec + 0x30), cfg32(dvsec + 0x34));
+		       cfg32(dvsec + 0x30), cfg32(dvsec + 0x34), cfg32(dvsec + 0x8) >> 16);
 	munmap(map, st.st_size);
 	close(fd);
 	return 0;
