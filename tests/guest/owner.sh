@@ -128,6 +128,10 @@ else
 		skip "$t" "the owner did not bind"
 	done
 fi
-check "cxl_pci takes the device back" sh -c "
-	echo > $dev/driver_override && echo $bdf > /sys/bus/pci/drivers/cxl_pci/bind && for i in \$(seq 300); do ls -d $dev/mem* 2>/dev/null && exit 0; sleep 0.1; done; exit 1"
+# cxl_pci_back: cxl_pci binds the device again and its memdev probes.
+cxl_pci_back() {
+	echo > "$dev/driver_override" && echo "$bdf" > /sys/bus/pci/drivers/cxl_pci/bind &&
+	wait_for 30 sh -c "ls -d $dev/mem*/driver"
+}
+check "cxl_pci takes the device back" cxl_pci_back
 check "the device decodes nothing after the owner left" sh -c "hw=\$($TOOLS/cxl-hdm $bdf); echo \"\$hw\"; ! echo \"\$hw\" | grep -q 'committed=1'"
